@@ -1,0 +1,22 @@
+"""The Celery app and its beat schedule.
+
+The schedule is code, here, so that every deployment runs the same periodic work.
+Periodic tasks claim rows from the database; nothing is held in delayed messages.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("organizer")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "heartbeat": {
+        "task": "networks.tasks.record_heartbeat",
+        "schedule": 60.0,
+    },
+}

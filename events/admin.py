@@ -1,0 +1,95 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Action, Campaign
+from events.services import refresh_place
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "date", "date_basis", "updated_at"]
+    list_filter = ["date_basis"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organizers", "sources"]
+    date_hierarchy = "date"
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "start_date",
+        "city",
+        "region",
+        "campaign",
+        "geocode_status",
+    ]
+    list_filter = ["status", "kind", "date_precision", "geocode_status", "campaign"]
+    search_fields = ["title", "slug", "city", "venue", "description"]
+    list_select_related = ["campaign"]
+    autocomplete_fields = ["campaign"]
+    filter_horizontal = ["organizers", "sources"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["geocode_status", "created_at", "updated_at"]
+    date_hierarchy = "start_date"
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "slug", "kind", "status", "campaign", "organizers"]},
+        ),
+        (
+            _("When"),
+            {
+                "fields": [
+                    "date_precision",
+                    "date_basis",
+                    "start_date",
+                    "starts_at",
+                    "ends_at",
+                    "timezone",
+                ],
+                "description": _(
+                    "Times are entered in UTC; the time zone is that of the place. "
+                    "Leave the time zone empty to fill it from the city."
+                ),
+            },
+        ),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "venue",
+                    "address",
+                    "city",
+                    "region",
+                    "country",
+                    "latitude",
+                    "longitude",
+                    "geocode_status",
+                ]
+            },
+        ),
+        (
+            _("About"),
+            {
+                "fields": [
+                    "description",
+                    "demands",
+                    "turnout_qualifier",
+                    "turnout_count",
+                    "sources",
+                    "open_questions",
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        place_fields = {"city", "region", "country"}
+        if not change or place_fields & set(form.changed_data):
+            refresh_place(action=obj)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,286 @@
+import datetime as dt
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from networks.geocoding import GeocodeStatus
+from networks.models import Organization, SourceDocument
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value and value not in known_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone such as America/Chicago."),
+            params={"value": value},
+        )
+
+
+class DateBasis(models.TextChoices):
+    STATED = "stated", _("Stated in the source")
+    INFERRED = "inferred", _("Worked out from the source")
+    UNKNOWN = "unknown", _("Not given")
+
+
+class Campaign(models.Model):
+    """A national or multi-city day of action that gathers local actions."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    organizers = models.ManyToManyField(
+        Organization, blank=True, related_name="campaigns", verbose_name=_("organizers")
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_basis = models.CharField(
+        _("date basis"),
+        max_length=10,
+        choices=DateBasis.choices,
+        default=DateBasis.UNKNOWN,
+    )
+    demands = models.JSONField(_("demands"), default=list, blank=True)
+    sources = models.ManyToManyField(SourceDocument, blank=True, related_name="+")
+    open_questions = models.JSONField(_("open questions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = [F("date").desc(nulls_last=True), "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:campaign-detail", kwargs={"slug": self.slug})
+
+
+class ActionKind(models.TextChoices):
+    MARCH = "march", _("March")
+    RALLY = "rally", _("Rally")
+    WALKOUT = "walkout", _("Walkout")
+    STRIKE = "strike", _("Strike or shutdown")
+    VIGIL = "vigil", _("Vigil")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    BOYCOTT = "boycott", _("Boycott")
+    COMMUNITY_MEETING = "community_meeting", _("Community meeting")
+    OTHER = "other", _("Other")
+
+
+class ActionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DatePrecision(models.TextChoices):
+    DATETIME = "datetime", _("Date and time")
+    DATE = "date", _("Date only, time to be announced")
+    UNKNOWN = "unknown", _("Date not known")
+
+
+class TurnoutQualifier(models.TextChoices):
+    UNKNOWN = "unknown", _("Not reported")
+    EXACT = "exact", _("Exactly")
+    ABOUT = "about", _("About")
+    OVER = "over", _("Over")
+    NEARLY = "nearly", _("Nearly")
+    MORE_THAN_A_DOZEN = "more_than_a_dozen", _("More than a dozen")
+    DOZENS = "dozens", _("Dozens")
+    HUNDREDS = "hundreds", _("Hundreds")
+    THOUSANDS = "thousands", _("Thousands")
+    TENS_OF_THOUSANDS = "tens_of_thousands", _("Tens of thousands")
+
+
+COUNTED_QUALIFIERS = ["exact", "about", "over", "nearly"]
+
+
+class Action(models.Model):
+    """One local action at one place.
+
+    The schedule is honest about what is known: `date_precision` says whether
+    there is a time (`starts_at`, aware, UTC), only a local date (`start_date`),
+    or nothing. `start_date` is always the local calendar date when one is
+    known, so lists order and filter every kind of action the same way.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ActionStatus.choices,
+        default=ActionStatus.PUBLISHED,
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("campaign"),
+    )
+    organizers = models.ManyToManyField(
+        Organization, blank=True, related_name="actions", verbose_name=_("organizers")
+    )
+    description = models.TextField(_("description"), blank=True)
+    demands = models.JSONField(_("demands"), default=list, blank=True)
+
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DATE,
+    )
+    date_basis = models.CharField(
+        _("date basis"),
+        max_length=10,
+        choices=DateBasis.choices,
+        default=DateBasis.STATED,
+    )
+    start_date = models.DateField(_("date"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
+    )
+
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    region = models.CharField(_("state or region"), max_length=60, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="US")
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    geocode_status = models.CharField(
+        _("geocoding"),
+        max_length=12,
+        choices=GeocodeStatus.choices,
+        default=GeocodeStatus.NOT_CHECKED,
+    )
+
+    turnout_qualifier = models.CharField(
+        _("reported turnout"),
+        max_length=20,
+        choices=TurnoutQualifier.choices,
+        default=TurnoutQualifier.UNKNOWN,
+    )
+    turnout_count = models.PositiveIntegerField(
+        _("turnout figure"), null=True, blank=True
+    )
+
+    sources = models.ManyToManyField(SourceDocument, blank=True, related_name="+")
+    open_questions = models.JSONField(_("open questions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = [F("start_date").asc(nulls_last=True), "city", "title"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        indexes = [
+            models.Index(fields=["status", "start_date"]),
+            models.Index(fields=["campaign", "region", "city"]),
+            models.Index(fields=["country", "region", "city"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="action_ends_after_start",
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+            ),
+            models.CheckConstraint(
+                name="action_schedule_matches_precision",
+                condition=(
+                    Q(
+                        date_precision="datetime",
+                        starts_at__isnull=False,
+                        start_date__isnull=False,
+                    )
+                    & ~Q(timezone="")
+                )
+                | Q(
+                    date_precision="date",
+                    starts_at__isnull=True,
+                    ends_at__isnull=True,
+                    start_date__isnull=False,
+                )
+                | Q(
+                    date_precision="unknown",
+                    starts_at__isnull=True,
+                    ends_at__isnull=True,
+                    start_date__isnull=True,
+                ),
+            ),
+            models.CheckConstraint(
+                name="action_turnout_count_matches_qualifier",
+                condition=Q(
+                    turnout_qualifier__in=COUNTED_QUALIFIERS,
+                    turnout_count__isnull=False,
+                )
+                | (
+                    ~Q(turnout_qualifier__in=COUNTED_QUALIFIERS)
+                    & Q(turnout_count__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(
+                name="action_latitude_range",
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90),
+            ),
+            models.CheckConstraint(
+                name="action_longitude_range",
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=-180, longitude__lte=180),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The local date follows the start time in the action's own zone, so an
+        # 8pm Pacific rally is on the date people there see, not the UTC date.
+        if self.date_precision == DatePrecision.DATETIME and self.starts_at:
+            self.start_date = self.starts_at.astimezone(self.zone).date()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "start_date"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:action-detail", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone or "UTC")
+
+    @property
+    def local_starts_at(self) -> dt.datetime | None:
+        return self.starts_at.astimezone(self.zone) if self.starts_at else None
+
+    @property
+    def local_ends_at(self) -> dt.datetime | None:
+        return self.ends_at.astimezone(self.zone) if self.ends_at else None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ActionStatus.CANCELLED
+
+    @property
+    def place_label(self) -> str:
+        return ", ".join(part for part in (self.city, self.region) if part)

@@ -1,0 +1,121 @@
+"""Reads for pages and feeds. Every list here costs a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from events.models import Action, ActionStatus, Campaign
+from networks.models import Organization
+
+PUBLIC_STATUSES = [ActionStatus.PUBLISHED, ActionStatus.CANCELLED]
+# The last zone to finish a day: an action stays "upcoming" while its date is
+# still today anywhere on Earth, whatever its own time zone.
+LATEST_ZONE = ZoneInfo("Etc/GMT+12")
+
+
+def earliest_current_date(now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(LATEST_ZONE).date()
+
+
+def public_actions() -> QuerySet[Action]:
+    organizers = Organization.objects.only("slug", "name").order_by("name")
+    return (
+        Action.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("campaign")
+        .prefetch_related(Prefetch("organizers", queryset=organizers))
+    )
+
+
+def filter_actions(filters: dict, *, today: dt.date | None = None) -> QuerySet[Action]:
+    """Public actions matching the cleaned filters of `ActionFilterForm`."""
+    today = today or earliest_current_date()
+    actions = public_actions()
+    when = filters.get("when", "upcoming")
+    if when == "upcoming":
+        actions = actions.filter(start_date__gte=today)
+    elif when == "past":
+        actions = actions.filter(start_date__lt=today).order_by(
+            "-start_date", "city", "title"
+        )
+    elif when == "undated":
+        actions = actions.filter(start_date__isnull=True)
+    if q := filters.get("q"):
+        actions = actions.filter(text_matches(q))
+    if kind := filters.get("kind"):
+        actions = actions.filter(kind=kind)
+    if campaign := filters.get("campaign"):
+        actions = actions.filter(campaign=campaign)
+    if organization := filters.get("organization"):
+        actions = actions.filter(organizers=organization)
+    if city := filters.get("city"):
+        actions = actions.filter(city__iexact=city)
+    if region := filters.get("region"):
+        actions = actions.filter(region__iexact=region)
+    if country := filters.get("country"):
+        actions = actions.filter(country__iexact=country)
+    if date_from := filters.get("date_from"):
+        actions = actions.filter(start_date__gte=date_from)
+    if date_to := filters.get("date_to"):
+        actions = actions.filter(start_date__lte=date_to)
+    return actions
+
+
+def text_matches(q: str) -> Q:
+    organizer_named = Organization.objects.filter(
+        actions=OuterRef("pk"), name__icontains=q
+    )
+    return (
+        Q(title__icontains=q)
+        | Q(description__icontains=q)
+        | Q(city__icontains=q)
+        | Q(venue__icontains=q)
+        | Q(campaign__name__icontains=q)
+        | Exists(organizer_named)
+    )
+
+
+def campaigns_with_counts() -> QuerySet[Campaign]:
+    return Campaign.objects.annotate(
+        action_count=Count("actions", filter=Q(actions__status__in=PUBLIC_STATUSES))
+    )
+
+
+def organizations_with_counts() -> QuerySet[Organization]:
+    return Organization.objects.annotate(
+        action_count=Count("actions", filter=Q(actions__status__in=PUBLIC_STATUSES))
+    )
+
+
+@dataclass
+class RegionGroup:
+    country: str
+    region: str
+    count: int = 0
+    cities: list[tuple[str, int]] = field(default_factory=list)
+
+
+def campaign_places(campaign: Campaign) -> list[RegionGroup]:
+    """Local actions of a campaign counted by state and city, in one query."""
+    rows = (
+        Action.objects.filter(campaign=campaign, status__in=PUBLIC_STATUSES)
+        .values_list("country", "region", "city")
+        .annotate(n=Count("id"))
+        .order_by("country", "region", "city")
+    )
+    groups: dict[tuple[str, str], RegionGroup] = {}
+    for country, region, city, n in rows:
+        group = groups.setdefault((country, region), RegionGroup(country, region))
+        group.count += n
+        group.cities.append((city, n))
+    return list(groups.values())
+
+
+def campaign_actions(campaign: Campaign) -> QuerySet[Action]:
+    return (
+        public_actions()
+        .filter(campaign=campaign)
+        .order_by("country", "region", "city", "start_date", "title")
+    )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("actions/", views.action_list, name="action-list"),
+    path("actions/<slug:slug>/", views.action_detail, name="action-detail"),
+    path("campaigns/", views.campaign_list, name="campaign-list"),
+    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
+    path("organizations/", views.organization_list, name="organization-list"),
+    path(
+        "organizations/<slug:slug>/",
+        views.organization_detail,
+        name="organization-detail",
+    ),
+    path("places/<str:country>/<str:region>/", views.place_detail, name="region"),
+    path(
+        "places/<str:country>/<str:region>/<str:city>/",
+        views.place_detail,
+        name="city",
+    ),
+]

@@ -1,0 +1,84 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceKind(models.TextChoices):
+    NEWS_REPORT = "news_report", _("News report")
+    NEWS_ROUNDUP = "news_roundup", _("News roundup")
+    CALL_TO_ACTION = "call_to_action", _("Call to action")
+    OPINION = "opinion", _("Opinion or explainer")
+
+
+class SourceDocument(models.Model):
+    """A document that records were drawn from; `key` is its file name."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
+    publisher = models.CharField(_("publisher"), max_length=120, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return self.title
+
+
+class OrganizationKind(models.TextChoices):
+    GRASSROOTS = "grassroots", _("Grassroots group")
+    COALITION = "coalition", _("Coalition")
+    NETWORK = "network", _("Network")
+    LABOR = "labor", _("Labor organization")
+    STUDENT = "student", _("Student group")
+    FAITH = "faith", _("Faith community")
+    LEGAL = "legal", _("Legal organization")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
+
+
+class Organization(models.Model):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=OrganizationKind.choices,
+        default=OrganizationKind.OTHER,
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sources = models.ManyToManyField(
+        SourceDocument, blank=True, related_name="organizations"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:organization-detail", kwargs={"slug": self.slug})
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran, so staff can see that beat and workers live."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    last_run_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,22 @@
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from networks.models import Heartbeat
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """Liveness for load balancers and staff: database, cache, last beat."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    cache.set("healthz", "ok", 10)
+    beats = {
+        h.name: h.last_run_at.isoformat() for h in Heartbeat.objects.order_by("name")
+    }
+    return JsonResponse(
+        {"database": "ok", "cache": cache.get("healthz"), "heartbeats": beats}
+    )
