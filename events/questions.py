@@ -63,6 +63,13 @@ def _place_unknown(question: dict) -> str:
     return _("The place is not in the gazetteer; no map location is shown.")
 
 
+def _region_inferred(question: dict) -> str:
+    return _(
+        "The source names the city without its state; the state shown "
+        "(%(region)s) was filled in by the editors."
+    ) % {"region": question.get("region", "")}
+
+
 def _timezone_unknown(question: dict) -> str:
     return _("The time zone of this place is not known.")
 
@@ -73,5 +80,6 @@ DESCRIBERS = {
     "date_missing": _date_missing,
     "place_ambiguous": _place_ambiguous,
     "place_unknown": _place_unknown,
+    "region_inferred": _region_inferred,
     "timezone_unknown": _timezone_unknown,
 }

@@ -109,6 +109,7 @@ class ActionSeed(DatedSeed):
     address: Annotated[str, Field(max_length=255)] = ""
     city: Annotated[str, Field(max_length=120)] = ""
     region: Annotated[str, Field(max_length=60)] = ""
+    region_basis: Literal["stated", "inferred"] = "stated"
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "US"
     turnout: TurnoutSeed = TurnoutSeed()
     demands: list[Annotated[str, Field(max_length=200)]] = []
@@ -118,6 +119,8 @@ class ActionSeed(DatedSeed):
 
     @model_validator(mode="after")
     def times_need_a_date(self):
+        if self.region_basis == "inferred" and not self.region:
+            raise ValueError("region_basis 'inferred' needs a region")
         if self.start_time and self.date is None:
             raise ValueError("start_time needs a date")
         if self.end_time and not self.start_time:
@@ -417,6 +420,8 @@ def action_questions(seed: ActionSeed, place) -> list[dict]:
                 "date": seed.date.isoformat(),
             }
         )
+    if seed.region_basis == "inferred":
+        questions.append({"code": "region_inferred", "region": seed.region})
     if place.status == GeocodeStatus.AMBIGUOUS:
         questions.append(
             {"code": "place_ambiguous", "candidates": list(place.candidates)}

@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from events.models import ActionStatus, DatePrecision, TurnoutQualifier
+from tests.factories import (
+    ActionFactory,
+    CampaignFactory,
+    OrganizationFactory,
+    SourceDocumentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_time_in_the_actions_own_zone_with_the_zone_named(client):
+    action = ActionFactory(
+        date_precision=DatePrecision.DATETIME,
+        starts_at=dt.datetime(2026, 2, 7, 20, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 2, 7, 22, 30, tzinfo=dt.UTC),
+        timezone="America/Chicago",
+    )
+
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "Saturday, Feb. 7, 2026, 2 p.m. – 4:30 p.m. (America/Chicago, CST)" in body
+
+
+def test_it_says_time_to_be_announced_for_a_date_only_action(client):
+    action = ActionFactory(start_date=dt.date(2026, 2, 2))
+
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "Monday, Feb. 2, 2026 · time to be announced" in body
+
+
+def test_it_shows_who_what_where_turnout_demands_source_and_questions(client):
+    source = SourceDocumentFactory(key="003_x.txt", title="Roundup of protests")
+    organization = OrganizationFactory(name="Portland Contra Las Deportaciones")
+    action = ActionFactory(
+        title="March to the ICE facility",
+        venue="Portland City Hall",
+        city="Portland",
+        region="OR",
+        campaign=CampaignFactory(name="ICE Out"),
+        organizers=[organization],
+        turnout_qualifier=TurnoutQualifier.OVER,
+        turnout_count=1000,
+        demands=["Revoke the permit of the ICE facility"],
+        open_questions=[
+            {"code": "weekday_mismatch", "stated": "friday", "date": "2026-01-29"}
+        ],
+    )
+    action.sources.set([source])
+
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    for text in [
+        "March to the ICE facility",
+        "Portland City Hall",
+        "Portland Contra Las Deportaciones",
+        "ICE Out",
+        "over 1,000 people",
+        "Revoke the permit of the ICE facility",
+        "Roundup of protests",
+        "003_x.txt",
+        "The source calls this day a Friday, but Jan. 29, 2026 was a Thursday.",
+    ]:
+        assert text in body
+
+
+def test_it_hides_drafts(client):
+    action = ActionFactory(status=ActionStatus.DRAFT)
+
+    assert client.get(action.get_absolute_url()).status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_action(client):
+    url = reverse("events:action-detail", kwargs={"slug": "nothing-here"})
+
+    assert client.get(url).status_code == 404

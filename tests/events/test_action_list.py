@@ -1,0 +1,191 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from events.models import ActionKind, ActionStatus, DatePrecision
+from tests.factories import ActionFactory, CampaignFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("events:action-list")
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel("2026-02-01 12:00Z", tick=False):
+        yield
+
+
+def titles(response) -> list[str]:
+    return [action.title for action in response.context["page"]]
+
+
+def test_it_lists_upcoming_actions_by_default_in_date_order(client):
+    ActionFactory(title="Later", start_date=dt.date(2026, 3, 28))
+    ActionFactory(title="Sooner", start_date=dt.date(2026, 2, 7))
+    ActionFactory(title="Past", start_date=dt.date(2026, 1, 27))
+    ActionFactory(
+        title="Undated", date_precision=DatePrecision.UNKNOWN, start_date=None
+    )
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert titles(response) == ["Sooner", "Later"]
+
+
+def test_it_keeps_an_action_upcoming_while_its_date_is_today_somewhere(client):
+    # 2026-02-01 12:00 UTC: in UTC-12 it is still 2026-02-01 00:00.
+    ActionFactory(title="Today in Honolulu", start_date=dt.date(2026, 2, 1))
+    ActionFactory(title="Yesterday", start_date=dt.date(2026, 1, 31))
+
+    assert titles(client.get(URL)) == ["Today in Honolulu"]
+
+
+def test_it_lists_past_actions_newest_first(client):
+    ActionFactory(title="Older", start_date=dt.date(2026, 1, 26))
+    ActionFactory(title="Newer", start_date=dt.date(2026, 1, 31))
+    ActionFactory(title="Future", start_date=dt.date(2026, 2, 7))
+
+    assert titles(client.get(URL, {"when": "past"})) == ["Newer", "Older"]
+
+
+def test_it_lists_undated_actions_apart(client):
+    ActionFactory(title="Dated")
+    ActionFactory(
+        title="Undated", date_precision=DatePrecision.UNKNOWN, start_date=None
+    )
+
+    assert titles(client.get(URL, {"when": "undated"})) == ["Undated"]
+
+
+def test_it_hides_drafts_and_shows_cancelled_actions(client):
+    ActionFactory(title="Draft", status=ActionStatus.DRAFT)
+    ActionFactory(title="Called off", status=ActionStatus.CANCELLED)
+
+    response = client.get(URL)
+
+    assert titles(response) == ["Called off"]
+    assert "Cancelled" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "walkout"}, ["Walkout in Tacoma"]),
+        ({"city": "tacoma"}, ["Walkout in Tacoma"]),
+        ({"region": "fl"}, ["Vigil in Miami"]),
+        ({"q": "vigil"}, ["Vigil in Miami"]),
+        ({"q": "Legalization"}, ["Vigil in Miami"]),
+        ({"date_from": "2026-02-05", "date_to": "2026-02-28"}, ["Vigil in Miami"]),
+        ({"date_from": "2026-01-01", "date_to": "2026-01-31"}, ["Old march"]),
+    ],
+)
+def test_it_filters(client, params, expected):
+    l4a = OrganizationFactory(name="Legalization for All Network")
+    ActionFactory(
+        title="Walkout in Tacoma",
+        kind=ActionKind.WALKOUT,
+        start_date=dt.date(2026, 2, 2),
+    )
+    ActionFactory(
+        title="Vigil in Miami",
+        kind=ActionKind.VIGIL,
+        city="Miami",
+        region="FL",
+        start_date=dt.date(2026, 2, 7),
+        organizers=[l4a],
+    )
+    ActionFactory(
+        title="Old march", kind=ActionKind.MARCH, start_date=dt.date(2026, 1, 27)
+    )
+
+    assert titles(client.get(URL, params)) == expected
+
+
+def test_it_filters_by_campaign_and_organization(client):
+    campaign = CampaignFactory(slug="feb-7")
+    organization = OrganizationFactory(slug="l4a")
+    ActionFactory(title="In campaign", campaign=campaign)
+    ActionFactory(title="By organization", organizers=[organization])
+    ActionFactory(title="Neither")
+
+    assert titles(client.get(URL, {"campaign": "feb-7"})) == ["In campaign"]
+    assert titles(client.get(URL, {"organization": "l4a"})) == ["By organization"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "2026-13-45"}, "Enter a valid date."),
+        ({"date_from": "0001-01-01"}, "Enter a date between 1900 and 2200."),
+        ({"kind": "parade"}, "Select a valid choice."),
+        ({"campaign": "no-such-campaign"}, "Select a valid choice."),
+        ({"when": "tomorrow"}, "Select a valid choice."),
+        ({"q": "x" * 5000}, "Ensure this value has at most 200 characters"),
+        ({"q": "abc\x00def"}, "Null characters are not allowed."),
+        (
+            {"date_from": "2026-03-01", "date_to": "2026-02-01"},
+            "The end date is before the start date.",
+        ),
+    ],
+)
+def test_it_reports_bad_filters_and_still_answers(client, params, message):
+    ActionFactory(title="Still listed", start_date=dt.date(2026, 2, 7))
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_it_searches_odd_unicode_without_error(client):
+    ActionFactory(title="Marcha 🌎 por la justicia ✊🏽")
+
+    for query in ["🌎", "مرحبا", "ẞ", "\u202e", "💩" * 50]:
+        response = client.get(URL, {"q": query})
+        assert response.status_code == 200
+    assert titles(client.get(URL, {"q": "🌎"})) == ["Marcha 🌎 por la justicia ✊🏽"]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "message"),
+    [
+        ("999999999999999999999", 2, "There is no page 999999999999999999999"),
+        ("abc", 1, "is not a page number"),
+        ("-3", 1, "Page numbers start at 1"),
+    ],
+)
+def test_it_answers_bad_page_numbers_with_a_real_page(client, page, shown, message):
+    ActionFactory.create_batch(25)
+
+    response = client.get(URL, {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+    assert message in response.content.decode()
+
+
+def test_it_pages_through_results(client):
+    ActionFactory.create_batch(25)
+
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+
+    assert len(first.context["page"]) == 20
+    assert len(second.context["page"]) == 5
+    assert 'rel="next"' in first.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_it_costs_the_same_queries_whatever_the_number_of_rows(
+    client, django_assert_num_queries, count
+):
+    campaign = CampaignFactory()
+    for _ in range(count):
+        ActionFactory(campaign=campaign, organizers=OrganizationFactory.create_batch(2))
+
+    # count, page, organizers prefetch, campaign and organization choices
+    with django_assert_num_queries(5):
+        client.get(URL)
