@@ -52,6 +52,11 @@ class ActionFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Labels sit above their fields; a trailing colon adds nothing.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean_when(self) -> str:
         return self.cleaned_data["when"] or "upcoming"
 
