@@ -194,7 +194,15 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         indexes = [
-            models.Index(fields=["status", "start_date"]),
+            # One index per list order, so a page is read in index order and
+            # stops after its rows instead of sorting every action.
+            # (SQLite cannot index NULLS LAST; both lists exclude undated rows.)
+            models.Index(
+                fields=["start_date", "city", "title"], name="action_upcoming_order"
+            ),
+            models.Index(
+                fields=["-start_date", "city", "title"], name="action_past_order"
+            ),
             models.Index(fields=["campaign", "region", "city"]),
             models.Index(fields=["country", "region", "city"]),
         ]

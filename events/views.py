@@ -55,7 +55,7 @@ def campaign_detail(request, slug: str):
         Campaign.objects.prefetch_related("organizers", "sources"), slug=slug
     )
     page, page_note = paginate(
-        request, selectors.campaign_actions(campaign), per_page=50
+        request, selectors.campaign_actions(campaign), per_page=PAGE_SIZE
     )
     context = {
         "campaign": campaign,
