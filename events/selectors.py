@@ -90,7 +90,7 @@ def campaigns_with_counts() -> QuerySet[Campaign]:
 def organizations_with_counts() -> QuerySet[Organization]:
     return Organization.objects.annotate(
         action_count=Count("actions", filter=Q(actions__status__in=PUBLIC_STATUSES))
-    )
+    ).order_by("name", "pk")
 
 
 @dataclass

@@ -1,0 +1,101 @@
+"""Staff manage every record in the Django admin."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from events.models import Action
+from events.seeding import load_seeds
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    user = get_user_model().objects.create_superuser(
+        "staff", "staff@example.org", "a-long-password-1"
+    )
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "events/action",
+        "events/campaign",
+        "networks/organization",
+        "networks/sourcedocument",
+        "networks/heartbeat",
+    ],
+)
+def test_every_model_has_a_working_list_add_and_change_page(staff, model):
+    load_seeds(Path(settings.BASE_DIR) / "seeds")
+
+    listing = staff.get(f"/admin/{model}/")
+    search = staff.get(f"/admin/{model}/", {"q": "Milwaukee ü"})
+
+    assert listing.status_code == search.status_code == 200
+    if model != "networks/heartbeat":
+        assert staff.get(f"/admin/{model}/add/").status_code == 200
+        first = listing.context["cl"].result_list[0]
+        assert staff.get(f"/admin/{model}/{first.pk}/change/").status_code == 200
+
+
+def test_an_action_added_in_the_admin_is_placed_from_its_city(staff):
+    response = staff.post(
+        "/admin/events/action/add/",
+        {
+            "title": "Vigil at the courthouse",
+            "slug": "vigil-at-the-courthouse",
+            "kind": "vigil",
+            "status": "published",
+            "date_precision": "date",
+            "date_basis": "stated",
+            "start_date": "2026-02-07",
+            "city": "Tacoma",
+            "region": "WA",
+            "country": "US",
+            "turnout_qualifier": "unknown",
+            "demands": "[]",
+            "open_questions": "[]",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    action = Action.objects.get(slug="vigil-at-the-courthouse")
+    assert action.timezone == "America/Los_Angeles"
+    assert action.geocode_status == "exact"
+    assert action.latitude is not None
+
+
+def test_the_admin_refuses_an_end_before_the_start(staff):
+    response = staff.post(
+        "/admin/events/action/add/",
+        {
+            "title": "Backwards",
+            "slug": "backwards",
+            "kind": "rally",
+            "status": "published",
+            "date_precision": "datetime",
+            "date_basis": "stated",
+            "starts_at_0": "2026-02-07",
+            "starts_at_1": "18:00",
+            "ends_at_0": "2026-02-07",
+            "ends_at_1": "17:00",
+            "timezone": "America/Chicago",
+            "city": "Chicago",
+            "region": "IL",
+            "country": "US",
+            "turnout_qualifier": "unknown",
+            "demands": "[]",
+            "open_questions": "[]",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.errors)
+    assert "action_ends_after_start" in errors or "end" in errors.lower(), errors
+    assert not Action.objects.filter(slug="backwards").exists()
