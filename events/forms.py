@@ -37,6 +37,27 @@ class PlainSelect(forms.Select):
         )
 
 
+class SlugChoiceIterator(forms.models.ModelChoiceIterator):
+    """(slug, name) pairs straight from the database, no model instances."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("slug", "name")
+
+    def __len__(self):
+        return self.queryset.count() + (self.field.empty_label is not None)
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """Choose a row by its slug; options are listed without building models."""
+
+    iterator = SlugChoiceIterator
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", widget=PlainSelect, **kwargs)
+
+
 class ActionFilterForm(forms.Form):
     """The list page's filters. Invalid fields are reported and left out."""
 
@@ -50,21 +71,17 @@ class ActionFilterForm(forms.Form):
         required=False,
         widget=PlainSelect,
     )
-    campaign = forms.ModelChoiceField(
+    campaign = SlugChoiceField(
         label=_("Campaign"),
-        queryset=Campaign.objects.only("slug", "name"),
-        to_field_name="slug",
+        queryset=Campaign.objects.all(),
         empty_label=_("Any campaign"),
         required=False,
-        widget=PlainSelect,
     )
-    organization = forms.ModelChoiceField(
+    organization = SlugChoiceField(
         label=_("Organization"),
-        queryset=Organization.objects.only("slug", "name"),
-        to_field_name="slug",
+        queryset=Organization.objects.order_by("name"),
         empty_label=_("Any organization"),
         required=False,
-        widget=PlainSelect,
     )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     region = forms.CharField(label=_("State or region"), max_length=60, required=False)
