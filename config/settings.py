@@ -60,6 +60,9 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The domain part of calendar event UIDs. Set it once, before anyone
+# subscribes, and never change it: clients would see every event as new.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "organizer.invalid")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -31,8 +31,57 @@ class DateBasis(models.TextChoices):
     UNKNOWN = "unknown", _("Not given")
 
 
-class Campaign(models.Model):
+class Sequenced(models.Model):
+    """A `sequence` number that rises whenever a field in SEQUENCE_FIELDS changes.
+
+    Calendar clients (RFC 5545 SEQUENCE) only replace an event they already
+    hold when its sequence rises, so a change of time, place or status must
+    raise it. The values loaded from the database are remembered and compared
+    on save; `QuerySet.update()` bypasses this and must not touch those fields.
+    """
+
+    SEQUENCE_FIELDS: tuple[str, ...] = ()
+
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded", None)
+        if self.pk and loaded:
+            fields = self._meta
+            changed = any(
+                fields.get_field(name).to_python(getattr(self, name)) != value
+                for name, value in loaded.items()
+            )
+            if changed:
+                self.sequence += 1
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "sequence"}
+        super().save(*args, **kwargs)
+        self._loaded = {
+            name: getattr(self, name)
+            for name in self.SEQUENCE_FIELDS
+            if name not in self.get_deferred_fields()
+        }
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in cls.SEQUENCE_FIELDS
+        }
+        return instance
+
+
+class Campaign(Sequenced):
     """A national or multi-city day of action that gathers local actions."""
+
+    SEQUENCE_FIELDS = ("date", "date_basis")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -105,7 +154,7 @@ class TurnoutQualifier(models.TextChoices):
 COUNTED_QUALIFIERS = ["exact", "about", "over", "nearly"]
 
 
-class Action(models.Model):
+class Action(Sequenced):
     """One local action at one place.
 
     The schedule is honest about what is known: `date_precision` says whether
@@ -113,6 +162,20 @@ class Action(models.Model):
     or nothing. `start_date` is always the local calendar date when one is
     known, so lists order and filter every kind of action the same way.
     """
+
+    SEQUENCE_FIELDS = (
+        "status",
+        "date_precision",
+        "start_date",
+        "starts_at",
+        "ends_at",
+        "timezone",
+        "venue",
+        "address",
+        "city",
+        "region",
+        "country",
+    )
 
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     title = models.CharField(_("title"), max_length=200)

@@ -1,0 +1,254 @@
+"""iCalendar (RFC 5545) for actions and days of action: pure functions.
+
+Nothing here reads the database: callers pass rows with their organizers and
+sources already loaded (see `events.feeds`). The icalendar library does the
+escaping, line folding (75 octets), CRLF and VTIMEZONE generation.
+
+What calendar clients need, and where it is done:
+- UID never changes: it is built from the row's primary key and a domain set
+  once per deployment (CALENDAR_UID_DOMAIN), not from the slug or the URL.
+- DTSTAMP and LAST-MODIFIED are the row's own change time, so an unchanged
+  feed is byte-for-byte the same and clients and caches can keep it.
+- SEQUENCE is the row's `sequence`, raised on every change of time, place or
+  status (events.models.Sequenced).
+- A date with no time is an all-day event (VALUE=DATE, DTEND the next day);
+  a time carries the TZID of the place, and the calendar carries a VTIMEZONE
+  for every TZID it uses, covering only the years of its events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vDuration, vGeo
+
+from events.display import turnout
+from events.models import (
+    Action,
+    ActionStatus,
+    Campaign,
+    DateBasis,
+    DatePrecision,
+    TurnoutQualifier,
+)
+
+PRODID = "-//Organizer//Actions and days of action//EN"
+# Part of every feed's ETag and cache key: raise it whenever what these
+# functions emit changes, so that caches and clients fetch the new form.
+FORMAT_VERSION = 1
+REFRESH = dt.timedelta(hours=1)
+DEFAULT_DURATION = dt.timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    name: str
+    site_url: str
+    uid_domain: str
+    description: str = ""
+
+
+def action_uid(action: Action, domain: str) -> str:
+    return f"action-{action.pk}@{domain}"
+
+
+def campaign_uid(campaign: Campaign, domain: str) -> str:
+    return f"campaign-{campaign.pk}@{domain}"
+
+
+def action_status(action: Action) -> str:
+    if action.status == ActionStatus.CANCELLED:
+        return "CANCELLED"
+    if (
+        action.date_precision == DatePrecision.DATETIME
+        and action.date_basis == DateBasis.STATED
+    ):
+        return "CONFIRMED"
+    # No time yet, or a date worked out rather than printed.
+    return "TENTATIVE"
+
+
+def action_location(action: Action) -> str:
+    place = ", ".join(p for p in (action.city, action.region) if p)
+    parts = [action.venue, action.address, place]
+    if action.country and action.country != "US":
+        parts.append(action.country)
+    return ", ".join(p for p in parts if p)
+
+
+def action_description(action: Action, url: str) -> str:
+    lines = []
+    if action.description:
+        lines += [action.description, ""]
+    organizers = [o.name for o in action.organizers.all()]
+    if organizers:
+        lines.append(_("Called by: %(names)s") % {"names": ", ".join(organizers)})
+    if action.campaign_id:
+        lines.append(_("Part of: %(name)s") % {"name": action.campaign.name})
+    if action.demands:
+        lines.append(_("Demands:"))
+        lines += [f"- {demand}" for demand in action.demands]
+    if action.turnout_qualifier != TurnoutQualifier.UNKNOWN:
+        lines.append(_("Reported turnout: %(turnout)s") % {"turnout": turnout(action)})
+    sources = [s.title for s in action.sources.all()]
+    if sources:
+        lines.append(_("Source: %(titles)s") % {"titles": "; ".join(sources)})
+    if action.date_precision == DatePrecision.DATE:
+        lines.append(_("Time to be announced."))
+    if action.open_questions:
+        lines.append(_("This record has open questions; see the page."))
+    lines += ["", url]
+    return "\n".join(lines).strip()
+
+
+def action_event(action: Action, info: FeedInfo) -> Event | None:
+    """One VEVENT, or None for an action with no date (it cannot be shown)."""
+    if action.start_date is None:
+        return None
+    url = info.site_url + action.get_absolute_url()
+    event = Event()
+    event.add("uid", action_uid(action, info.uid_domain))
+    event.add("dtstamp", action.updated_at)
+    event.add("last-modified", action.updated_at)
+    event.add("created", action.created_at)
+    event.add("sequence", action.sequence)
+    event.add("summary", action.title)
+    event.add("status", action_status(action))
+    if action.date_precision == DatePrecision.DATETIME:
+        starts = action.local_starts_at
+        ends = action.local_ends_at or starts + DEFAULT_DURATION
+        event.add("dtstart", starts)
+        event.add("dtend", ends)
+    else:
+        event.add("dtstart", action.start_date)
+        event.add("dtend", action.start_date + dt.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    location = action_location(action)
+    if location:
+        event.add("location", location)
+    if action.latitude is not None and action.longitude is not None:
+        event.add("geo", vGeo((float(action.latitude), float(action.longitude))))
+    event.add("description", action_description(action, url))
+    event.add("url", url)
+    event.add("categories", [action.get_kind_display()])
+    return event
+
+
+def campaign_event(campaign: Campaign, info: FeedInfo) -> Event | None:
+    """A day of action as an all-day event, or None when its date is unknown."""
+    if campaign.date is None:
+        return None
+    url = info.site_url + campaign.get_absolute_url()
+    lines = [campaign.description, ""] if campaign.description else []
+    organizers = [o.name for o in campaign.organizers.all()]
+    if organizers:
+        lines.append(_("Called by: %(names)s") % {"names": ", ".join(organizers)})
+    if campaign.demands:
+        lines.append(_("Demands:"))
+        lines += [f"- {demand}" for demand in campaign.demands]
+    if campaign.date_basis == DateBasis.INFERRED:
+        lines.append(_("The date is worked out from the source, not printed in it."))
+    lines += ["", url]
+    event = Event()
+    event.add("uid", campaign_uid(campaign, info.uid_domain))
+    event.add("dtstamp", campaign.updated_at)
+    event.add("last-modified", campaign.updated_at)
+    event.add("created", campaign.created_at)
+    event.add("sequence", campaign.sequence)
+    event.add("summary", _("Day of action: %(name)s") % {"name": campaign.name})
+    event.add(
+        "status",
+        "CONFIRMED" if campaign.date_basis == DateBasis.STATED else "TENTATIVE",
+    )
+    event.add("dtstart", campaign.date)
+    event.add("dtend", campaign.date + dt.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("description", "\n".join(lines).strip())
+    event.add("url", url)
+    return event
+
+
+def build_calendar(
+    info: FeedInfo,
+    actions: Iterable[Action] = (),
+    campaigns: Iterable[Campaign] = (),
+) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", info.name)
+    if info.description:
+        calendar.add("x-wr-caldesc", info.description)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    dates: list[dt.date] = []
+    for event in [
+        *(campaign_event(c, info) for c in campaigns),
+        *(action_event(a, info) for a in actions),
+    ]:
+        if event is None:
+            continue
+        calendar.add_component(event)
+        start = event.decoded("dtstart")
+        dates.append(start.date() if isinstance(start, dt.datetime) else start)
+    if dates:
+        # VTIMEZONE for every TZID used, with only the transitions of the
+        # years the events cover: small, and enough for every client.
+        calendar.add_missing_timezones(
+            first_date=dt.date(min(dates).year, 1, 1),
+            last_date=dt.date(max(dates).year + 1, 1, 1),
+        )
+    return calendar.to_ical()
+
+
+def _calendar_times(action: Action) -> tuple[str, str, bool]:
+    """Start and end as ISO strings in the place's zone, and whether all-day."""
+    if action.date_precision == DatePrecision.DATETIME:
+        starts = action.local_starts_at
+        ends = action.local_ends_at or starts + DEFAULT_DURATION
+        return starts.isoformat(), ends.isoformat(), False
+    next_day = action.start_date + dt.timedelta(days=1)
+    return action.start_date.isoformat(), next_day.isoformat(), True
+
+
+def google_calendar_url(action: Action, site_url: str) -> str:
+    """Google Calendar's "add event" page, in the action's own time zone."""
+    if action.date_precision == DatePrecision.DATETIME:
+        starts = action.local_starts_at
+        ends = action.local_ends_at or starts + DEFAULT_DURATION
+        dates = f"{starts:%Y%m%dT%H%M%S}/{ends:%Y%m%dT%H%M%S}"
+    else:
+        next_day = action.start_date + dt.timedelta(days=1)
+        dates = f"{action.start_date:%Y%m%d}/{next_day:%Y%m%d}"
+    params = {
+        "action": "TEMPLATE",
+        "text": action.title,
+        "dates": dates,
+        "details": site_url + action.get_absolute_url(),
+        "location": action_location(action),
+    }
+    if action.timezone:
+        params["ctz"] = action.timezone
+    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+
+
+def outlook_calendar_url(action: Action, site_url: str) -> str:
+    """Outlook on the web's "new event" page."""
+    starts, ends, all_day = _calendar_times(action)
+    params = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": action.title,
+        "startdt": starts,
+        "enddt": ends,
+        "allday": "true" if all_day else "false",
+        "body": site_url + action.get_absolute_url(),
+        "location": action_location(action),
+    }
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(params)
