@@ -1,7 +1,13 @@
+from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import selectors
+from events.calendar import google_calendar_url, outlook_calendar_url
+from events.feeds import CalendarResponse, Feed
 from events.forms import ActionFilterForm
 from events.models import Campaign
 from events.pagination import paginate
@@ -26,11 +32,16 @@ def action_list(request):
     page, page_note = paginate(
         request, selectors.filter_actions(filters), per_page=PAGE_SIZE
     )
+    feed_query = request.GET.copy()
+    for name in ("page", "when"):
+        feed_query.pop(name, None)
+    feed_url = reverse("events:feed")
     context = {
         "form": form,
         "page": page,
         "page_note": page_note,
         "when": filters["when"],
+        "feed_url": feed_url + (f"?{feed_query.urlencode()}" if feed_query else ""),
     }
     return render(request, "events/action_list.html", context)
 
@@ -38,7 +49,13 @@ def action_list(request):
 @require_safe
 def action_detail(request, slug: str):
     action = get_object_or_404(selectors.public_actions(), slug=slug)
-    return render(request, "events/action_detail.html", {"action": action})
+    context = {"action": action}
+    if action.start_date:
+        context["calendar_links"] = {
+            "google": google_calendar_url(action, settings.SITE_URL),
+            "outlook": outlook_calendar_url(action, settings.SITE_URL),
+        }
+    return render(request, "events/action_detail.html", context)
 
 
 @require_safe
@@ -98,11 +115,117 @@ def place_detail(request, country: str, region: str, city: str = ""):
     if not city and not region:
         actions = actions.filter(region="")
     page, page_note = paginate(request, actions, per_page=PAGE_SIZE)
+    place = {"country": country, "region": region or "-"}
+    feed_path = (
+        reverse("events:city-calendar", kwargs={**place, "city": city})
+        if city
+        else reverse("events:region-calendar", kwargs=place)
+    )
     context = {
         "country": country.upper(),
         "region": region,
         "city": city,
         "page": page,
         "page_note": page_note,
+        "feed_path": feed_path,
     }
     return render(request, "events/place_detail.html", context)
+
+
+# Calendar feeds (iCalendar). Each view only says which rows; the response
+# class does validators, caching and conditional requests.
+
+
+@require_safe
+def action_calendar(request, slug: str):
+    action = get_object_or_404(selectors.public_actions(), slug=slug)
+    actions = selectors.public_actions().filter(pk=action.pk)
+    return CalendarResponse.for_feed(
+        request, Feed(name=action.title, actions=actions, windowed=False)
+    )
+
+
+@require_safe
+def feed(request):
+    """All public actions and days of action, narrowed by the list's filters."""
+    form = ActionFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            _("This feed address has values that are not understood: %(problems)s")
+            % {"problems": problems},
+            content_type="text/plain; charset=utf-8",
+        )
+    filters = {**form.filters(), "when": "all"} if form.is_bound else {"when": "all"}
+    campaigns = Campaign.objects.none()
+    narrowed = {k for k in filters if k != "when"}
+    if not narrowed:
+        campaigns = Campaign.objects.all()
+    elif narrowed == {"campaign"}:
+        campaigns = Campaign.objects.filter(pk=filters["campaign"].pk)
+    elif narrowed == {"organization"}:
+        campaigns = filters["organization"].campaigns.all()
+    name = feed_name(form, filters) if narrowed else _("All actions and days of action")
+    return CalendarResponse.for_feed(
+        request,
+        Feed(
+            name=name,
+            actions=selectors.filter_actions(filters),
+            campaigns=campaigns,
+        ),
+    )
+
+
+def feed_name(form: ActionFilterForm, filters: dict) -> str:
+    labels = []
+    for name, value in filters.items():
+        if name == "when":
+            continue
+        field = form.fields[name]
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        labels.append(str(value))
+    return _("Actions: %(filters)s") % {"filters": ", ".join(labels)}
+
+
+@require_safe
+def campaign_calendar(request, slug: str):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return CalendarResponse.for_feed(
+        request,
+        Feed(
+            name=campaign.name,
+            actions=selectors.public_actions().filter(campaign=campaign),
+            campaigns=Campaign.objects.filter(pk=campaign.pk),
+            windowed=False,
+        ),
+    )
+
+
+@require_safe
+def organization_calendar(request, slug: str):
+    organization = get_object_or_404(Organization, slug=slug)
+    return CalendarResponse.for_feed(
+        request,
+        Feed(
+            name=organization.name,
+            actions=selectors.public_actions().filter(organizers=organization),
+            campaigns=organization.campaigns.all(),
+        ),
+    )
+
+
+@require_safe
+def place_calendar(request, country: str, region: str, city: str = ""):
+    region = "" if region == "-" else region
+    actions = selectors.public_actions().filter(country__iexact=country)
+    actions = actions.filter(region__iexact=region)
+    if city:
+        actions = actions.filter(city__iexact=city)
+    place = ", ".join(p for p in (city, region, country.upper()) if p)
+    return CalendarResponse.for_feed(
+        request,
+        Feed(name=_("Actions in %(place)s") % {"place": place}, actions=actions),
+    )
