@@ -19,16 +19,18 @@ What calendar clients need, and where it is done:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration, vGeo
 
 from events.display import turnout
 from events.models import (
     Action,
+    ActionKind,
     ActionStatus,
     Campaign,
     DateBasis,
@@ -80,36 +82,91 @@ def action_location(action: Action) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def action_description(action: Action, url: str) -> str:
+@dataclass(frozen=True)
+class Labels:
+    """Translated words of descriptions, looked up once per calendar."""
+
+    called_by: str
+    part_of: str
+    demands: str
+    turnout: str
+    source: str
+    time_to_be_announced: str
+    open_questions: str
+    inferred_date: str
+    day_of_action: str
+
+    @classmethod
+    def current(cls) -> Labels:
+        return cls(
+            called_by=_("Called by: %(names)s"),
+            part_of=_("Part of: %(name)s"),
+            demands=_("Demands:"),
+            turnout=_("Reported turnout: %(turnout)s"),
+            source=_("Source: %(titles)s"),
+            time_to_be_announced=_("Time to be announced."),
+            open_questions=_("This record has open questions; see the page."),
+            inferred_date=_(
+                "The date is worked out from the source, not printed in it."
+            ),
+            day_of_action=_("Day of action: %(name)s"),
+        )
+
+
+@dataclass(frozen=True)
+class Related:
+    """Names that descriptions show, looked up in bulk by the caller.
+
+    Keys are primary keys of actions (organizers, sources) and of campaigns
+    (campaign_organizers); a missing key means none.
+    """
+
+    organizers: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    sources: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    campaign_organizers: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    campaign_names: Mapping[int, str] = field(default_factory=dict)
+
+
+def action_description(
+    action: Action, url: str, labels: Labels, related: Related
+) -> str:
     lines = []
     if action.description:
         lines += [action.description, ""]
-    organizers = [o.name for o in action.organizers.all()]
+    organizers = related.organizers.get(action.pk)
     if organizers:
-        lines.append(_("Called by: %(names)s") % {"names": ", ".join(organizers)})
-    if action.campaign_id:
-        lines.append(_("Part of: %(name)s") % {"name": action.campaign.name})
+        lines.append(labels.called_by % {"names": ", ".join(organizers)})
+    if action.campaign_id in related.campaign_names:
+        name = related.campaign_names[action.campaign_id]
+        lines.append(labels.part_of % {"name": name})
     if action.demands:
-        lines.append(_("Demands:"))
+        lines.append(labels.demands)
         lines += [f"- {demand}" for demand in action.demands]
     if action.turnout_qualifier != TurnoutQualifier.UNKNOWN:
-        lines.append(_("Reported turnout: %(turnout)s") % {"turnout": turnout(action)})
-    sources = [s.title for s in action.sources.all()]
+        lines.append(labels.turnout % {"turnout": turnout(action)})
+    sources = related.sources.get(action.pk)
     if sources:
-        lines.append(_("Source: %(titles)s") % {"titles": "; ".join(sources)})
+        lines.append(labels.source % {"titles": "; ".join(sources)})
     if action.date_precision == DatePrecision.DATE:
-        lines.append(_("Time to be announced."))
+        lines.append(labels.time_to_be_announced)
     if action.open_questions:
-        lines.append(_("This record has open questions; see the page."))
+        lines.append(labels.open_questions)
     lines += ["", url]
     return "\n".join(lines).strip()
 
 
-def action_event(action: Action, info: FeedInfo) -> Event | None:
+def action_event(
+    action: Action,
+    info: FeedInfo,
+    *,
+    url: str,
+    labels: Labels,
+    related: Related,
+    kinds: Mapping[str, str],
+) -> Event | None:
     """One VEVENT, or None for an action with no date (it cannot be shown)."""
     if action.start_date is None:
         return None
-    url = info.site_url + action.get_absolute_url()
     event = Event()
     event.add("uid", action_uid(action, info.uid_domain))
     event.add("dtstamp", action.updated_at)
@@ -132,26 +189,32 @@ def action_event(action: Action, info: FeedInfo) -> Event | None:
         event.add("location", location)
     if action.latitude is not None and action.longitude is not None:
         event.add("geo", vGeo((float(action.latitude), float(action.longitude))))
-    event.add("description", action_description(action, url))
+    event.add("description", action_description(action, url, labels, related))
     event.add("url", url)
-    event.add("categories", [action.get_kind_display()])
+    event.add("categories", [kinds.get(action.kind, action.kind)])
     return event
 
 
-def campaign_event(campaign: Campaign, info: FeedInfo) -> Event | None:
+def campaign_event(
+    campaign: Campaign,
+    info: FeedInfo,
+    *,
+    url: str,
+    labels: Labels,
+    related: Related,
+) -> Event | None:
     """A day of action as an all-day event, or None when its date is unknown."""
     if campaign.date is None:
         return None
-    url = info.site_url + campaign.get_absolute_url()
     lines = [campaign.description, ""] if campaign.description else []
-    organizers = [o.name for o in campaign.organizers.all()]
+    organizers = related.campaign_organizers.get(campaign.pk)
     if organizers:
-        lines.append(_("Called by: %(names)s") % {"names": ", ".join(organizers)})
+        lines.append(labels.called_by % {"names": ", ".join(organizers)})
     if campaign.demands:
-        lines.append(_("Demands:"))
+        lines.append(labels.demands)
         lines += [f"- {demand}" for demand in campaign.demands]
     if campaign.date_basis == DateBasis.INFERRED:
-        lines.append(_("The date is worked out from the source, not printed in it."))
+        lines.append(labels.inferred_date)
     lines += ["", url]
     event = Event()
     event.add("uid", campaign_uid(campaign, info.uid_domain))
@@ -159,7 +222,7 @@ def campaign_event(campaign: Campaign, info: FeedInfo) -> Event | None:
     event.add("last-modified", campaign.updated_at)
     event.add("created", campaign.created_at)
     event.add("sequence", campaign.sequence)
-    event.add("summary", _("Day of action: %(name)s") % {"name": campaign.name})
+    event.add("summary", labels.day_of_action % {"name": campaign.name})
     event.add(
         "status",
         "CONFIRMED" if campaign.date_basis == DateBasis.STATED else "TENTATIVE",
@@ -172,11 +235,24 @@ def campaign_event(campaign: Campaign, info: FeedInfo) -> Event | None:
     return event
 
 
+def path_maker(view: str) -> Callable[[str], str]:
+    """slug -> path for a detail view, reversing the URL pattern only once."""
+    marker = "slug-placeholder"
+    prefix, _sep, suffix = reverse(view, kwargs={"slug": marker}).partition(marker)
+    return lambda slug: f"{prefix}{slug}{suffix}"
+
+
 def build_calendar(
     info: FeedInfo,
     actions: Iterable[Action] = (),
     campaigns: Iterable[Campaign] = (),
+    related: Related | None = None,
 ) -> bytes:
+    related = related or Related()
+    labels = Labels.current()
+    kinds = {value: str(label) for value, label in ActionKind.choices}
+    action_path = path_maker("events:action-detail")
+    campaign_path = path_maker("events:campaign-detail")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -188,15 +264,20 @@ def build_calendar(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     dates: list[dt.date] = []
-    for event in [
-        *(campaign_event(c, info) for c in campaigns),
-        *(action_event(a, info) for a in actions),
-    ]:
-        if event is None:
-            continue
-        calendar.add_component(event)
-        start = event.decoded("dtstart")
-        dates.append(start.date() if isinstance(start, dt.datetime) else start)
+    for campaign in campaigns:
+        url = info.site_url + campaign_path(campaign.slug)
+        event = campaign_event(campaign, info, url=url, labels=labels, related=related)
+        if event is not None:
+            calendar.add_component(event)
+            dates.append(campaign.date)
+    for action in actions:
+        url = info.site_url + action_path(action.slug)
+        event = action_event(
+            action, info, url=url, labels=labels, related=related, kinds=kinds
+        )
+        if event is not None:
+            calendar.add_component(event)
+            dates.append(action.start_date)
     if dates:
         # VTIMEZONE for every TZID used, with only the transitions of the
         # years the events cover: small, and enough for every client.

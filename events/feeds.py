@@ -1,42 +1,55 @@
 """Calendar feeds over HTTP: which rows a feed holds, and one response class.
 
 A feed is described by a `Feed`: its name, the actions and days of action it
-holds (querysets, not yet evaluated) and whether it is private. Serving it
-costs a fixed number of queries whatever its size:
+holds (querysets, not yet evaluated) and whether it is private.
 
-1. one query per queryset for a *version* (row count and newest change time,
-   plus the newest organization and source change, whose names appear in
-   event descriptions). The version, the feed's URL, the language and today's
-   date (broad feeds move their window daily) make the ETag;
-2. a client that already holds that version gets 304 Not Modified;
-3. otherwise the built calendar is taken from the cache under the ETag, or
-   built (a fixed number of queries: rows, organizers, sources) and cached.
+Validators without touching the rows. Every write to a row that any feed
+shows (actions, days of action, organizations, sources, and their links)
+replaces a *generation* token in the cache, at once and again when the
+transaction commits (so that a feed built from data about to change is never
+kept under the new token). A feed's ETag is a hash of the token, its URL, the
+language, today's date (broad feeds move their window daily) and the format
+version. So:
 
-Size: a campaign or organization feed carries all of its rows. Broad feeds
-(everything, a place, a kind, a list filter) carry every upcoming action and
-the past ones of the last `PAST_DAYS` days, at most `MAX_EVENTS` events in all,
-dropping the oldest past ones first; at about 1 KB per event that stays under
+1. a client that holds the current version gets 304 after one cache read;
+2. otherwise the body is read from the cache under the ETag, stored gzipped,
+   and sent gzipped to clients that accept it (all the big calendar clients);
+3. otherwise it is built in a fixed number of queries and stored.
+
+Writes that send no signals (QuerySet.update, bulk_create, raw SQL) must call
+`invalidate()`; as a safety net the token also expires after
+`GENERATION_SECONDS`, so no feed is staler than that. The price of one token
+for everything: any write gives every feed a new ETag, and clients download
+again a feed that may not have changed. Writes are rare next to reads.
+
+Size: a campaign feed carries all of its actions. Broad feeds (everything, an
+organization, a place, a kind, a list filter) carry every upcoming action and
+the past ones of the last `PAST_DAYS` days, at most `MAX_EVENTS` events in
+all, dropping the oldest past ones first: at about 0.7 KB per event, under
 the roughly 1 MB that large clients accept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
+import time
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.text import slugify
 
-from events.calendar import FORMAT_VERSION, FeedInfo, build_calendar
+from events.calendar import FORMAT_VERSION, FeedInfo, Related, build_calendar
 from events.models import Action, Campaign
 from events.selectors import earliest_current_date
-from networks.models import Organization, SourceDocument
 
 PAST_DAYS = 400
 MAX_EVENTS = 1000
@@ -57,51 +70,125 @@ class Feed:
         return (slugify(self.name) or "calendar")[:80] + ".ics"
 
 
-def feed_rows(feed: Feed, today: dt.date) -> tuple[list[Action], list[Campaign]]:
-    """The rows of a feed, with what their events show loaded in fixed queries."""
-    organizers = Organization.objects.only("name").order_by("name")
-    sources = SourceDocument.objects.only("title").order_by("key")
+ACTION_FIELDS = [
+    "slug",
+    "title",
+    "kind",
+    "status",
+    "campaign_id",
+    "description",
+    "demands",
+    "date_precision",
+    "date_basis",
+    "start_date",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "address",
+    "city",
+    "region",
+    "country",
+    "latitude",
+    "longitude",
+    "turnout_qualifier",
+    "turnout_count",
+    "open_questions",
+    "sequence",
+    "created_at",
+    "updated_at",
+]
+
+
+def feed_rows(
+    feed: Feed, today: dt.date
+) -> tuple[list[Action], list[Campaign], Related]:
+    """The rows of a feed and the names their events show, in fixed queries."""
     actions = (
         feed.actions.exclude(start_date=None)
-        .select_related("campaign")
+        .select_related(None)
         .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("organizers", queryset=organizers),
-            Prefetch("sources", queryset=sources),
+        .only(*ACTION_FIELDS)
+    )
+    campaigns = feed.campaigns.exclude(date=None).prefetch_related(None)
+    if feed.windowed:
+        since = today - dt.timedelta(days=PAST_DAYS)
+        campaigns = list(campaigns.filter(date__gte=since).order_by("date", "pk"))
+        room = max(MAX_EVENTS - len(campaigns), 0)
+        upcoming = list(
+            actions.filter(start_date__gte=today).order_by("start_date", "pk")[:room]
         )
+        past = list(
+            actions.filter(start_date__gte=since, start_date__lt=today).order_by(
+                "-start_date", "-pk"
+            )[: room - len(upcoming)]
+        )
+        rows = [*reversed(past), *upcoming]
+        action_ids: object = [row.pk for row in rows]
+    else:
+        rows = list(actions.order_by("start_date", "pk"))
+        campaigns = list(campaigns.order_by("date", "pk"))
+        # A subquery rather than a list: a campaign may hold more rows than
+        # a database accepts parameters.
+        action_ids = actions.values("pk")
+    related = Related(
+        organizers=names_by(
+            Action.organizers.through.objects.filter(action_id__in=action_ids),
+            "action_id",
+            "organization__name",
+        ),
+        sources=names_by(
+            Action.sources.through.objects.filter(action_id__in=action_ids),
+            "action_id",
+            "sourcedocument__title",
+        ),
+        campaign_organizers=names_by(
+            Campaign.organizers.through.objects.filter(
+                campaign_id__in=[c.pk for c in campaigns]
+            ),
+            "campaign_id",
+            "organization__name",
+        ),
+        campaign_names=dict(
+            Campaign.objects.filter(
+                pk__in={r.campaign_id for r in rows if r.campaign_id}
+            ).values_list("pk", "name")
+        ),
     )
-    campaigns = (
-        feed.campaigns.exclude(date=None)
-        .prefetch_related(None)
-        .prefetch_related(Prefetch("organizers", queryset=organizers))
-    )
-    if not feed.windowed:
-        return list(actions.order_by("start_date", "pk")), list(campaigns)
-    since = today - dt.timedelta(days=PAST_DAYS)
-    campaigns = list(campaigns.filter(date__gte=since).order_by("date", "pk"))
-    room = max(MAX_EVENTS - len(campaigns), 0)
-    upcoming = list(
-        actions.filter(start_date__gte=today).order_by("start_date", "pk")[:room]
-    )
-    past = list(
-        actions.filter(start_date__gte=since, start_date__lt=today).order_by(
-            "-start_date", "-pk"
-        )[: room - len(upcoming)]
-    )
-    return [*reversed(past), *upcoming], campaigns
+    return rows, campaigns, related
 
 
-def feed_version(feed: Feed, today: dt.date) -> tuple[str, dt.datetime | None]:
-    """A string that changes whenever anything the feed shows may have changed,
-    and the newest change time among its rows (an upper bound for a window)."""
-    parts: list[object] = [today if feed.windowed else ""]
-    times = []
-    for queryset in (feed.actions, feed.campaigns):
-        summary = queryset.order_by().aggregate(n=Count("pk"), t=Max("updated_at"))
-        parts += [summary["n"], summary["t"]]
-        times.append(summary["t"])
-    parts.append(Organization.objects.aggregate(t=Max("updated_at"))["t"])
-    return "|".join(map(str, parts)), max(filter(None, times), default=None)
+def names_by(through: QuerySet, key: str, name: str) -> dict[int, list[str]]:
+    """{row id: [names in alphabetical order]} from a many-to-many table."""
+    names: dict[int, list[str]] = {}
+    for row_id, value in through.order_by(name).values_list(key, name):
+        names.setdefault(row_id, []).append(value)
+    return names
+
+
+GENERATION_KEY = "calendar:generation"
+GENERATION_SECONDS = 3600
+
+
+def invalidate() -> None:
+    """Give every feed a new version: now, and again when the transaction commits."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, (uuid.uuid4().hex, int(time.time())), GENERATION_SECONDS)
+
+
+def current_generation() -> tuple[str, int]:
+    """(token, time of the last write), made afresh when the cache has none."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(
+            GENERATION_KEY, (uuid.uuid4().hex, int(time.time())), GENERATION_SECONDS
+        )
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 class CalendarResponse(HttpResponse):
@@ -114,57 +201,62 @@ class CalendarResponse(HttpResponse):
     @classmethod
     def for_feed(cls, request, feed: Feed) -> HttpResponse:
         today = earliest_current_date()
-        version, changed = feed_version(feed, today)
+        token, changed_at = current_generation()
         key = "|".join(
             [
                 str(FORMAT_VERSION),
+                token,
+                today.isoformat() if feed.windowed else "",
                 request.path,
                 request.GET.urlencode(),
                 translation.get_language(),
-                version,
             ]
         )
-        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-        last_modified = int(
-            (changed or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).timestamp()
-        )
-        if cls.not_modified(request, etag, last_modified):
+        tag = hashlib.sha256(key.encode()).hexdigest()[:32]
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        etag = f'"{tag}-gzip"' if gzipped else f'"{tag}"'
+        if cls.not_modified(request, tag, changed_at):
             response = HttpResponseNotModified()
         else:
-            body = cls.body(feed, etag, today)
+            body = cls.body(feed, tag, today)
+            if not gzipped:
+                body = gzip.decompress(body)
             response = cls(b"" if request.method == "HEAD" else body)
             response["Content-Length"] = str(len(body))
             response["Content-Disposition"] = f'inline; filename="{feed.filename()}"'
+            if gzipped:
+                response["Content-Encoding"] = "gzip"
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
+        response["Last-Modified"] = http_date(changed_at)
         scope = "private" if feed.private else "public"
         response["Cache-Control"] = f"{scope}, max-age={CLIENT_MAX_AGE}"
-        response["Vary"] = "Cookie"
+        response["Vary"] = "Accept-Encoding, Cookie"
         if feed.private:
             response["X-Robots-Tag"] = "noindex"
         return response
 
     @staticmethod
-    def body(feed: Feed, etag: str, today: dt.date) -> bytes:
-        """The built calendar for this version: from the cache, or built now."""
-        cache_key = "calendar:" + etag.strip('"')
+    def body(feed: Feed, tag: str, today: dt.date) -> bytes:
+        """The gzipped calendar for this version: from the cache, or built now."""
+        cache_key = "calendar:body:" + tag
         body = cache.get(cache_key)
         if body is None:
-            actions, campaigns = feed_rows(feed, today)
+            actions, campaigns, related = feed_rows(feed, today)
             info = FeedInfo(
                 name=feed.name,
                 site_url=settings.SITE_URL,
                 uid_domain=settings.CALENDAR_UID_DOMAIN,
             )
-            body = build_calendar(info, actions, campaigns)
+            calendar = build_calendar(info, actions, campaigns, related)
+            body = gzip.compress(calendar, compresslevel=6, mtime=0)
             cache.set(cache_key, body, CACHE_SECONDS)
         return body
 
     @staticmethod
-    def not_modified(request, etag: str, last_modified: int) -> bool:
+    def not_modified(request, tag: str, changed_at: int) -> bool:
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None:
-            tags = parse_etags(if_none_match)
-            return "*" in tags or etag in tags or f"W/{etag}" in tags
+            tags = {t.removeprefix("W/") for t in parse_etags(if_none_match)}
+            return bool({"*", f'"{tag}"', f'"{tag}-gzip"'} & tags)
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return since is not None and last_modified <= since
+        return since is not None and changed_at <= since

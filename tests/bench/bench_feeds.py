@@ -1,0 +1,241 @@
+"""A calendar feed of 10,000 actions: cold, cached and 304, against references.
+
+    .venv/bin/python tests/bench/bench_feeds.py [--runs 5]
+
+Builds a throwaway test database (SQLite, or PostgreSQL with DATABASE_URL;
+the cache is Redis with REDIS_URL, files otherwise) holding one day of action
+with 10,000 local actions (a quarter of them timed, in four zones), each with
+an organizer and a source. It then measures, in the same run:
+
+- cold: the feed's URL with an empty cache (versions, rows, build, cache store);
+- reference: a straightforward build of the same feed, one icalendar Event per
+  row with related objects loaded lazily, and VTIMEZONEs for icalendar's
+  default range of years;
+- cached: the URL again with the body in the cache;
+- 304: the URL with If-None-Match;
+- trivial view: /healthz, the floor of any Django response here.
+
+It prints medians, the ratios the targets are stated in, and the feed's size
+per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    override_settings,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+from icalendar import Calendar, Event  # noqa: E402
+
+from events import feeds  # noqa: E402
+from events.models import Action, Campaign, DatePrecision  # noqa: E402
+from networks.models import Organization, SourceDocument  # noqa: E402
+
+ZONES = [
+    ("Chicago", "IL", "America/Chicago"),
+    ("Tacoma", "WA", "America/Los_Angeles"),
+    ("Orlando", "FL", "America/New_York"),
+    ("Phoenix", "AZ", "America/Phoenix"),
+]
+COUNT = 10_000
+
+
+def populate() -> Campaign:
+    campaign = Campaign.objects.create(
+        slug="bench-day",
+        name="Benchmark day of action",
+        date=dt.date(2026, 2, 7),
+        date_basis="stated",
+    )
+    source = SourceDocument.objects.create(
+        key="bench.txt", title="Bench", kind="news_report"
+    )
+    organizations = Organization.objects.bulk_create(
+        Organization(slug=f"org-{i}", name=f"Organization {i}", kind="grassroots")
+        for i in range(50)
+    )
+    rows = []
+    for i in range(COUNT):
+        city, region, zone = ZONES[i % len(ZONES)]
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=i % 365)
+        timed = i % 4 == 0
+        starts = (
+            dt.datetime.combine(day, dt.time(17, 30), tzinfo=dt.UTC) if timed else None
+        )
+        rows.append(
+            Action(
+                slug=f"action-{i}",
+                title=f"Rally {i}, for immigrant rights; all welcome",
+                kind="rally",
+                campaign=campaign,
+                date_precision=DatePrecision.DATETIME if timed else DatePrecision.DATE,
+                start_date=day,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2) if timed else None,
+                timezone=zone,
+                venue="City Hall",
+                city=city,
+                region=region,
+                latitude="41.85003",
+                longitude="-87.65005",
+                geocode_status="exact",
+                description="Bring signs, water and a friend.\nKnow your rights.",
+                demands=["ICE out", "Legalization for all"],
+            )
+        )
+    created = Action.objects.bulk_create(rows, batch_size=1000)
+    Action.organizers.through.objects.bulk_create(
+        (
+            Action.organizers.through(
+                action_id=a.pk, organization_id=organizations[n % 50].pk
+            )
+            for n, a in enumerate(created)
+        ),
+        batch_size=2000,
+    )
+    Action.sources.through.objects.bulk_create(
+        (
+            Action.sources.through(action_id=a.pk, sourcedocument_id=source.pk)
+            for a in created
+        ),
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    feeds.invalidate()  # bulk_create sends no signals
+    return campaign
+
+
+def straightforward(campaign: Campaign) -> bytes:
+    """What one writes first: an Event per row, relations fetched as needed."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//reference//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", campaign.name)
+    for action in Action.objects.filter(campaign=campaign).order_by("start_date"):
+        event = Event()
+        event.add("uid", f"action-{action.pk}@{settings.CALENDAR_UID_DOMAIN}")
+        event.add("dtstamp", action.updated_at)
+        event.add("summary", action.title)
+        if action.starts_at:
+            event.add("dtstart", action.local_starts_at)
+            event.add("dtend", action.local_ends_at)
+        else:
+            event.add("dtstart", action.start_date)
+            event.add("dtend", action.start_date + dt.timedelta(days=1))
+        names = ", ".join(o.name for o in action.organizers.all())
+        sources = "; ".join(s.title for s in action.sources.all())
+        event.add(
+            "description",
+            f"{action.description}\n{names}\n{action.campaign.name}\n{sources}",
+        )
+        event.add("location", f"{action.venue}, {action.city}, {action.region}")
+        event.add("url", settings.SITE_URL + action.get_absolute_url())
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def timed(function, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    setup_test_environment()
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        with override_settings(SECURE_SSL_REDIRECT=False, ALLOWED_HOSTS=["testserver"]):
+            run(args.runs)
+    finally:
+        teardown_databases(old, verbosity=0)
+
+
+def run(runs: int) -> None:
+    campaign = populate()
+    client = Client()
+    url = f"/campaigns/{campaign.slug}/calendar.ics"
+
+    def cold():
+        cache.clear()
+        response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    body = cold().content
+    events = body.count(b"BEGIN:VEVENT")
+    reference_body = straightforward(campaign)
+
+    cold_ms = timed(cold, runs)
+    reference_ms = timed(lambda: straightforward(campaign), max(2, runs // 2))
+    etag = client.get(url)["ETag"]  # and the cache is filled
+    gzip_headers = {"accept-encoding": "gzip"}
+    packed = client.get(url, headers=gzip_headers).content
+    repeats = runs * 20
+    cached_gzip_ms = timed(lambda: client.get(url, headers=gzip_headers), repeats)
+    cached_plain_ms = timed(lambda: client.get(url), repeats)
+    not_modified_ms = timed(
+        lambda: client.get(url, headers={"if-none-match": etag}), repeats
+    )
+    trivial_ms = timed(lambda: client.get("/healthz"), repeats)
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(f"database: {connection.vendor}; cache: {backend}")
+    print(f"events in feed: {events} ({COUNT} actions + the day of action)")
+    per_event = len(body) / events
+    print(f"feed size: {len(body) / 1024:.0f} KiB, {per_event:.0f} bytes per event")
+    print(
+        f"gzipped: {len(packed) / 1024:.0f} KiB, {len(packed) / events:.0f} per event"
+    )
+    print(f"reference size: {len(reference_body) / 1024:.0f} KiB")
+    rows = [
+        ("cold (empty cache, full request)", cold_ms),
+        ("reference straightforward build", reference_ms),
+        ("cached, gzip (what clients ask)", cached_gzip_ms),
+        ("cached, uncompressed", cached_plain_ms),
+        ("304 (If-None-Match)", not_modified_ms),
+        ("trivial view (/healthz)", trivial_ms),
+    ]
+    print(f"{'measure':<36}{'median ms':>10}")
+    for name, value in rows:
+        print(f"{name:<36}{value:>10.2f}")
+    print(f"reference / cold: {reference_ms / cold_ms:.1f}x (target >= 3)")
+    print(f"cached gzip / trivial: {cached_gzip_ms / trivial_ms:.2f}x (target <= 2)")
+    print(f"cached plain / trivial: {cached_plain_ms / trivial_ms:.2f}x")
+    print(f"304 / trivial: {not_modified_ms / trivial_ms:.2f}x (target <= 2)")
+
+
+if __name__ == "__main__":
+    main()
