@@ -425,3 +425,32 @@ def test_the_version_changes_again_when_the_transaction_commits(
 
     assert callbacks, "the save schedules a second change of version on commit"
     assert feeds.current_generation() != during
+
+
+def test_an_action_page_offers_the_calendar_links(client):
+    action = timed_action()
+    undated = ActionFactory(
+        slug="undated", date_precision=DatePrecision.UNKNOWN, start_date=None
+    )
+
+    page = client.get(action.get_absolute_url()).content.decode()
+    bare = client.get(undated.get_absolute_url()).content.decode()
+
+    assert f'href="/actions/{action.slug}/calendar.ics"' in page
+    assert "calendar.google.com/calendar/render?action=TEMPLATE" in page
+    assert "dates=20260207T180000%2F20260207T200000" in page
+    assert "ctz=America%2FChicago" in page
+    assert "outlook.live.com/calendar/0/deeplink/compose" in page
+    assert "startdt=2026-02-07T18%3A00%3A00-06%3A00" in page
+    assert "calendar.google.com" not in bare
+
+
+def test_the_list_offers_a_subscription_to_exactly_its_filters(client):
+    page = client.get("/actions/?kind=vigil&city=Milwaukee&page=2&when=past")
+
+    html = page.content.decode()
+    assert (
+        "webcal://127.0.0.1:8000/feeds/actions.ics?kind=vigil&amp;city=Milwaukee"
+        in html
+    )
+    assert "page=2" not in html.split("webcal://")[1].split('"')[0]
