@@ -2,10 +2,12 @@ import datetime as dt
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.geocoding import GeocodeStatus
@@ -68,8 +70,8 @@ class Sequenced(models.Model):
         }
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._loaded = {
             name: value
             for name, value in zip(field_names, values, strict=True)
@@ -355,3 +357,112 @@ class Action(Sequenced):
     @property
     def place_label(self) -> str:
         return ", ".join(part for part in (self.city, self.region) if part)
+
+
+class ShiftRole(models.TextChoices):
+    MARSHAL = "marshal", _("Marshal")
+    LEGAL_OBSERVER = "legal_observer", _("Legal observer")
+    MEDIC = "medic", _("Medic")
+    DE_ESCALATION = "de_escalation", _("De-escalation")
+    OUTREACH = "outreach", _("Outreach")
+    SIGN_IN = "sign_in", _("Sign-in")
+    JAIL_SUPPORT = "jail_support", _("Jail support")
+    CHILDCARE = "childcare", _("Childcare")
+    OTHER = "other", _("Other")
+
+
+MAX_PLACES = 10_000
+
+
+class Shift(models.Model):
+    """A role at an action for a span of time, with a number of places.
+
+    Capacity is an invariant: never more confirmed signups than `places`.
+    `events.services` keeps it by locking this row in every transaction that
+    adds, cancels or promotes a signup, or changes `places`.
+    """
+
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        related_name="shifts",
+        verbose_name=_("action"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ShiftRole.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    places = models.PositiveIntegerField(_("places"))
+    what_to_bring = models.TextField(_("what to bring"), blank=True)
+    training = models.TextField(_("training needed"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "role", "pk"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(
+                name="shift_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            models.CheckConstraint(
+                name="shift_places_in_range",
+                condition=Q(places__gte=0, places__lte=MAX_PLACES),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} · {self.action}"
+
+
+class SignupStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_SIGNUP = Q(status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED])
+
+
+class Signup(models.Model):
+    """One person on one shift: confirmed, waiting in line, or cancelled.
+
+    The waitlist is served in `queued_at` order (ties by id). Personal data
+    (name, e-mail) is for the action's organizers only; pages for anyone else
+    show counts.
+    """
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="signups", verbose_name=_("shift")
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="signups",
+        verbose_name=_("volunteer"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=SignupStatus.choices)
+    queued_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("signup")
+        verbose_name_plural = _("signups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=ACTIVE_SIGNUP,
+                name="one_active_signup_per_person_and_shift",
+            ),
+            models.CheckConstraint(
+                name="signup_confirmed_has_time",
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.shift} · {self.status}"

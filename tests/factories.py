@@ -1,8 +1,18 @@
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from events.models import Action, ActionKind, Campaign, DateBasis, DatePrecision
+from events.models import (
+    Action,
+    ActionKind,
+    Campaign,
+    DateBasis,
+    DatePrecision,
+    Shift,
+    ShiftRole,
+)
 from networks.models import Organization, SourceDocument, SourceKind
 
 
@@ -52,3 +62,27 @@ class ActionFactory(factory.django.DjangoModelFactory):
     def organizers(self, create, extracted, **kwargs):
         if create and extracted:
             self.organizers.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"volunteer{n}")
+    email = factory.Sequence(lambda n: f"volunteer{n}@example.org")
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+
+    action = factory.SubFactory(ActionFactory)
+    role = ShiftRole.MARSHAL
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + dt.timedelta(days=7)
+    )
+    ends_at = factory.LazyAttribute(
+        lambda shift: shift.starts_at + dt.timedelta(hours=3)
+    )
+    places = 10

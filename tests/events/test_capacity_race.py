@@ -1,0 +1,126 @@
+"""Capacity under real concurrency, on PostgreSQL.
+
+Each test starts many threads, each with its own database connection, held at
+a barrier and released together against one shift. The rule: never more
+confirmed than places, and the waitlist served in order. Each is repeated, and
+each has a control that runs the same race with the shift lock switched off
+and shows that the harness catches what goes wrong then.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from events.models import Signup, SignupStatus
+from events.services import SignupError, cancel_signup, sign_up
+from tests.factories import ShiftFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+REPEATS = 5
+PLACES = 10
+CLIENTS = 50
+
+
+@pytest.fixture(autouse=True)
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
+
+
+def race(calls) -> list[BaseException]:
+    """Run the calls at once, each in its own thread and connection."""
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except BaseException as error:  # noqa: BLE001 - reported to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def signup_race(lock: bool) -> tuple[int, int, bool]:
+    """50 people at once on a shift of 10: (confirmed, waitlisted, in order)."""
+    shift = ShiftFactory(places=PLACES)
+    people = UserFactory.create_batch(CLIENTS)
+    calls = [
+        (lambda p=p: sign_up(shift_id=shift.pk, volunteer=p, lock=lock)) for p in people
+    ]
+    errors = race(calls)
+    assert not [e for e in errors if not isinstance(e, SignupError)], errors
+    rows = list(
+        Signup.objects.filter(shift=shift)
+        .order_by("queued_at", "pk")
+        .values_list("status", flat=True)
+    )
+    confirmed = rows.count(SignupStatus.CONFIRMED)
+    # In order: every confirmed signup came before every waitlisted one.
+    in_order = rows == sorted(rows, key=lambda s: s != SignupStatus.CONFIRMED)
+    return confirmed, rows.count(SignupStatus.WAITLISTED), in_order
+
+
+def test_fifty_simultaneous_signups_fill_ten_places_and_queue_the_rest():
+    for _ in range(REPEATS):
+        assert signup_race(lock=True) == (PLACES, CLIENTS - PLACES, True)
+
+
+def test_control_without_the_lock_the_same_race_overbooks():
+    outcomes = [signup_race(lock=False) for _ in range(REPEATS)]
+
+    assert any(confirmed > PLACES for confirmed, _, _ in outcomes), outcomes
+
+
+def cancel_race(lock: bool, cancelling: int = 8) -> tuple[int, list[int], list[int]]:
+    """A full shift with a waitlist; `cancelling` confirmed people cancel at once.
+
+    Returns the confirmed count, and the waitlisted signups promoted against
+    those first in line.
+    """
+    shift = ShiftFactory(places=PLACES)
+    signups = [
+        sign_up(shift_id=shift.pk, volunteer=person)
+        for person in UserFactory.create_batch(PLACES + 20)
+    ]
+    confirmed = [s for s in signups if s.status == SignupStatus.CONFIRMED]
+    waiting = [s.pk for s in signups if s.status == SignupStatus.WAITLISTED]
+    calls = [
+        (lambda s=s: cancel_signup(signup_id=s.pk, lock=lock))
+        for s in confirmed[:cancelling]
+    ]
+    errors = race(calls)
+    assert not errors, errors
+    now_confirmed = set(
+        Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).values_list(
+            "pk", flat=True
+        )
+    )
+    promoted = sorted(pk for pk in waiting if pk in now_confirmed)
+    return len(now_confirmed), promoted, waiting[:cancelling]
+
+
+def test_simultaneous_cancellations_promote_the_waitlist_in_order():
+    for _ in range(REPEATS):
+        confirmed, promoted, first_in_line = cancel_race(lock=True)
+        assert confirmed == PLACES
+        assert promoted == first_in_line
+
+
+def test_control_without_the_lock_promotion_goes_wrong():
+    outcomes = [cancel_race(lock=False) for _ in range(REPEATS)]
+
+    assert any(
+        confirmed != PLACES or promoted != first
+        for confirmed, promoted, first in outcomes
+    ), outcomes
