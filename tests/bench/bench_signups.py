@@ -1,0 +1,128 @@
+"""Signups under contention on one shift, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python tests/bench/bench_signups.py [--rounds 3]
+
+Builds a throwaway test database, then for 50 and for 200 clients: one shift
+with a fifth as many places as clients, every client released at once from a
+barrier, each signing up through `events.services.sign_up` on its own thread
+and connection. Prints signups per second (clients / time from release to the
+last commit), the median and p95 time of one signup, and, as the baseline
+measured in the same run, one client signing the same number of people up
+one after another. The database allows 100 connections, so the 200 clients
+share 90 (a pool, as a deployment would); the wait for a connection counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, connections  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+
+from events.models import Signup, SignupStatus  # noqa: E402
+from events.services import sign_up  # noqa: E402
+from tests.factories import ShiftFactory, UserFactory  # noqa: E402
+
+MAX_CONNECTIONS = 90
+
+
+def contended(clients: int) -> tuple[float, list[float]]:
+    shift = ShiftFactory(places=clients // 5)
+    people = UserFactory.create_batch(clients)
+    pool = threading.BoundedSemaphore(MAX_CONNECTIONS)
+    barrier = threading.Barrier(clients + 1)
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client(person):
+        barrier.wait()
+        started = time.perf_counter()
+        with pool:
+            try:
+                sign_up(shift_id=shift.pk, volunteer=person)
+            finally:
+                connections.close_all()
+        with lock:
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    threads = [threading.Thread(target=client, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    released = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - released
+    confirmed = Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED)
+    assert confirmed.count() == shift.places, "capacity broken"
+    return clients / elapsed, latencies
+
+
+def sequential(count: int) -> tuple[float, list[float]]:
+    shift = ShiftFactory(places=count // 5)
+    people = UserFactory.create_batch(count)
+    latencies = []
+    started = time.perf_counter()
+    for person in people:
+        one = time.perf_counter()
+        sign_up(shift_id=shift.pk, volunteer=person)
+        latencies.append((time.perf_counter() - one) * 1000)
+    return count / (time.perf_counter() - started), latencies
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    setup_test_environment()
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        if connection.vendor != "postgresql":
+            sys.exit("bench_signups: needs PostgreSQL; set DATABASE_URL")
+        print(f"{'clients':<28}{'signups/s':>10}{'median ms':>11}{'p95 ms':>9}")
+        for clients in (50, 200):
+            for label, measure in (
+                (f"{clients} at once", contended),
+                (f"{clients} one by one (base)", sequential),
+            ):
+                rates, latencies = [], []
+                for _ in range(args.rounds):
+                    rate, samples = measure(clients)
+                    rates.append(rate)
+                    latencies += samples
+                print(
+                    f"{label:<28}{statistics.median(rates):>10.0f}"
+                    f"{statistics.median(latencies):>11.2f}{p95(latencies):>9.2f}"
+                )
+    finally:
+        connections.close_all()
+        teardown_databases(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
