@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Action, Campaign
+from events.models import Action, Campaign, Shift, Signup
 from events.services import refresh_place
+
+
+class ShiftInline(admin.TabularInline):
+    model = Shift
+    extra = 0
+    fields = ["role", "starts_at", "ends_at", "places", "what_to_bring", "training"]
 
 
 @admin.register(Campaign)
@@ -28,6 +34,7 @@ class ActionAdmin(admin.ModelAdmin):
         "geocode_status",
     ]
     list_filter = ["status", "kind", "date_precision", "geocode_status", "campaign"]
+    inlines = [ShiftInline]
     search_fields = ["title", "slug", "city", "venue", "description"]
     list_select_related = ["campaign"]
     autocomplete_fields = ["campaign"]
@@ -93,3 +100,19 @@ class ActionAdmin(admin.ModelAdmin):
         if not change or place_fields & set(form.changed_data):
             refresh_place(action=obj)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Signup)
+class SignupAdmin(admin.ModelAdmin):
+    """Read-only: signups change through the services, which keep capacity."""
+
+    list_display = ["volunteer", "shift", "status", "queued_at", "checked_in_at"]
+    list_filter = ["status"]
+    list_select_related = ["volunteer", "shift__action"]
+    search_fields = ["shift__action__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -44,3 +44,18 @@ def turnout(action: Action) -> str:
         TurnoutQualifier.NEARLY: _("nearly %(count)s people"),
     }
     return templates[qualifier] % {"count": count}
+
+
+def shift_when(shift) -> str:
+    """A shift's span in its action's own time zone, with the zone named."""
+    zone = shift.action.zone
+    starts = shift.starts_at.astimezone(zone)
+    ends = shift.ends_at.astimezone(zone)
+    end_format = "TIME_FORMAT" if ends.date() == starts.date() else "DATETIME_FORMAT"
+    return _("%(weekday)s, %(start)s – %(end)s (%(zone)s, %(abbreviation)s)") % {
+        "weekday": date_format(starts, "l"),
+        "start": date_format(starts, "DATETIME_FORMAT"),
+        "end": date_format(ends, end_format),
+        "zone": shift.action.timezone or "UTC",
+        "abbreviation": starts.tzname(),
+    }

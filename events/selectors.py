@@ -4,10 +4,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from events.models import Action, ActionStatus, Campaign
+from events.models import (
+    ACTIVE_SIGNUP,
+    Action,
+    ActionStatus,
+    Campaign,
+    Shift,
+    Signup,
+    SignupStatus,
+)
 from networks.models import Organization
 
 PUBLIC_STATUSES = [ActionStatus.PUBLISHED, ActionStatus.CANCELLED]
@@ -122,4 +130,58 @@ def campaign_actions(campaign: Campaign) -> QuerySet[Action]:
         public_actions()
         .filter(campaign=campaign)
         .order_by("country", "region", "city", "start_date", "title")
+    )
+
+
+def action_shifts(action: Action) -> list[Shift]:
+    """The action's shifts with `confirmed` and `waiting` counts, in one query."""
+    return list(
+        action.shifts.annotate(
+            confirmed=Count(
+                "signups", filter=Q(signups__status=SignupStatus.CONFIRMED)
+            ),
+            waiting=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+        ).order_by("starts_at", "role", "pk")
+    )
+
+
+def signups_by_shift(user, shifts: list[Shift]) -> dict[int, Signup]:
+    """The person's active signup on each of these shifts, by shift id."""
+    if not user.is_authenticated or not shifts:
+        return {}
+    rows = Signup.objects.filter(
+        ACTIVE_SIGNUP, volunteer=user, shift__in=[s.pk for s in shifts]
+    )
+    return {signup.shift_id: signup for signup in rows}
+
+
+def my_signups(user) -> QuerySet[Signup]:
+    """A person's active signups, soonest first, with shift and action."""
+    return (
+        Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user)
+        .select_related("shift__action")
+        .annotate(
+            ahead=Count(
+                "shift__signups",
+                filter=Q(
+                    shift__signups__status=SignupStatus.WAITLISTED,
+                    shift__signups__queued_at__lt=F("queued_at"),
+                ),
+            )
+        )
+        .order_by("shift__starts_at", "pk")
+    )
+
+
+def overlapping_signups(user, shift: Shift) -> QuerySet[Signup]:
+    """The person's other active signups whose shifts overlap this one."""
+    return (
+        Signup.objects.filter(
+            ACTIVE_SIGNUP,
+            volunteer=user,
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+        )
+        .exclude(shift=shift)
+        .select_related("shift__action")
     )

@@ -14,6 +14,9 @@ urlpatterns = [
         name="action-calendar",
     ),
     path("feeds/actions.ics", views.feed, name="feed"),
+    path("shifts/<int:shift_id>/signup/", views.shift_signup, name="shift-signup"),
+    path("me/shifts/", views.my_shifts, name="my-shifts"),
+    path("signups/<int:signup_id>/cancel/", views.signup_cancel, name="signup-cancel"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
     path(

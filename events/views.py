@@ -1,15 +1,17 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from events import selectors
+from events import selectors, services
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.feeds import CalendarResponse, Feed
 from events.forms import ActionFilterForm
-from events.models import Campaign
+from events.models import Campaign, Shift, Signup, SignupStatus
 from events.pagination import paginate
 from networks.models import Organization
 
@@ -49,7 +51,12 @@ def action_list(request):
 @require_safe
 def action_detail(request, slug: str):
     action = get_object_or_404(selectors.public_actions(), slug=slug)
-    context = {"action": action}
+    shifts = selectors.action_shifts(action)
+    context = {
+        "action": action,
+        "shifts": shifts,
+        "my_signups": selectors.signups_by_shift(request.user, shifts),
+    }
     if action.start_date:
         context["calendar_links"] = {
             "google": google_calendar_url(action, settings.SITE_URL),
@@ -229,3 +236,59 @@ def place_calendar(request, country: str, region: str, city: str = ""):
         request,
         Feed(name=_("Actions in %(place)s") % {"place": place}, actions=actions),
     )
+
+
+# Volunteers: sign up, see and cancel their own shifts.
+
+
+@login_required
+@require_POST
+def shift_signup(request, shift_id: int):
+    shift = get_object_or_404(
+        Shift.objects.select_related("action"),
+        pk=shift_id,
+        action__in=selectors.public_actions(),
+    )
+    back = shift.action.get_absolute_url() + f"#shift-{shift.pk}"
+    try:
+        signup = services.sign_up(shift_id=shift.pk, volunteer=request.user)
+    except services.SignupError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    if signup.status == SignupStatus.CONFIRMED:
+        messages.success(request, _("You are signed up. Thank you!"))
+    else:
+        messages.info(
+            request,
+            _(
+                "This shift is full: you are on the waitlist and will be moved up "
+                "automatically, in order, when a place frees."
+            ),
+        )
+    for other in selectors.overlapping_signups(request.user, shift):
+        messages.warning(
+            request,
+            _("This overlaps another of your shifts: %(shift)s.")
+            % {"shift": f"{other.shift.get_role_display()}, {other.shift.action}"},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_safe
+def my_shifts(request):
+    return render(
+        request,
+        "events/my_shifts.html",
+        {"signups": selectors.my_signups(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def signup_cancel(request, signup_id: int):
+    # Someone else's signup answers 404, as if it did not exist.
+    signup = get_object_or_404(Signup, pk=signup_id, volunteer=request.user)
+    services.cancel_signup(signup_id=signup.pk)
+    messages.success(request, _("Your signup is cancelled."))
+    return redirect("events:my-shifts")

@@ -10,6 +10,8 @@ from events.models import Action
 from events.seeding import load_seeds
 
 pytestmark = pytest.mark.django_db
+# The shift inline's management form, with no shifts.
+NO_SHIFTS = {"shifts-TOTAL_FORMS": "0", "shifts-INITIAL_FORMS": "0"}
 
 
 @pytest.fixture
@@ -29,6 +31,7 @@ def staff(client):
         "networks/organization",
         "networks/sourcedocument",
         "networks/heartbeat",
+        "events/signup",
     ],
 )
 def test_every_model_has_a_working_list_add_and_change_page(staff, model):
@@ -38,7 +41,7 @@ def test_every_model_has_a_working_list_add_and_change_page(staff, model):
     search = staff.get(f"/admin/{model}/", {"q": "Milwaukee ü"})
 
     assert listing.status_code == search.status_code == 200
-    if model != "networks/heartbeat":
+    if model not in {"networks/heartbeat", "events/signup"}:
         assert staff.get(f"/admin/{model}/add/").status_code == 200
         first = listing.context["cl"].result_list[0]
         assert staff.get(f"/admin/{model}/{first.pk}/change/").status_code == 200
@@ -61,6 +64,7 @@ def test_an_action_added_in_the_admin_is_placed_from_its_city(staff):
             "turnout_qualifier": "unknown",
             "demands": "[]",
             "open_questions": "[]",
+            **NO_SHIFTS,
         },
     )
 
@@ -92,6 +96,7 @@ def test_the_admin_refuses_an_end_before_the_start(staff):
             "turnout_qualifier": "unknown",
             "demands": "[]",
             "open_questions": "[]",
+            **NO_SHIFTS,
         },
     )
 
@@ -99,3 +104,36 @@ def test_the_admin_refuses_an_end_before_the_start(staff):
     errors = str(response.context["adminform"].form.errors)
     assert "action_ends_after_start" in errors or "end" in errors.lower(), errors
     assert not Action.objects.filter(slug="backwards").exists()
+
+
+def test_staff_add_shifts_to_an_action_in_the_admin(staff):
+    response = staff.post(
+        "/admin/events/action/add/",
+        {
+            "title": "Rally with marshals",
+            "slug": "rally-with-marshals",
+            "kind": "rally",
+            "status": "published",
+            "date_precision": "date",
+            "date_basis": "stated",
+            "start_date": "2026-02-07",
+            "city": "Tacoma",
+            "region": "WA",
+            "country": "US",
+            "turnout_qualifier": "unknown",
+            "demands": "[]",
+            "open_questions": "[]",
+            "shifts-TOTAL_FORMS": "1",
+            "shifts-INITIAL_FORMS": "0",
+            "shifts-0-role": "marshal",
+            "shifts-0-starts_at_0": "2026-02-07",
+            "shifts-0-starts_at_1": "17:00",
+            "shifts-0-ends_at_0": "2026-02-07",
+            "shifts-0-ends_at_1": "20:00",
+            "shifts-0-places": "6",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    shift = Action.objects.get(slug="rally-with-marshals").shifts.get()
+    assert (shift.role, shift.places) == ("marshal", 6)

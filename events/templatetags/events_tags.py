@@ -9,6 +9,7 @@ register = template.Library()
 
 register.simple_tag(display.action_when)
 register.simple_tag(display.turnout)
+register.simple_tag(display.shift_when)
 
 
 @register.filter
@@ -33,3 +34,8 @@ def feed_urls(path: str) -> dict[str, str]:
     absolute = settings.SITE_URL + path
     scheme, _, rest = absolute.partition("://")
     return {"https": absolute, "webcal": "webcal://" + rest}
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)
