@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.forms.utils import flatatt
@@ -6,8 +7,16 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from events.models import ActionKind, Campaign
-from networks.models import Organization
+from events.models import (
+    MAX_PLACES,
+    ActionKind,
+    Campaign,
+    DatePrecision,
+    ShiftRole,
+    validate_timezone,
+)
+from networks.geocoding import geocode
+from networks.models import Organization, Role
 
 WHEN_CHOICES = [
     ("upcoming", _("Upcoming")),
@@ -127,3 +136,245 @@ class ActionFilterForm(forms.Form):
             # An explicit date range replaces the upcoming/past split.
             values["when"] = "all"
         return values
+
+
+# Organizer forms. Times are entered as the local time of the action's place
+# and stored in UTC; the zone comes from the place unless given.
+
+EARLIEST_DAYS = 366
+LATEST_DAYS = 3 * 366
+
+
+def check_date(value: dt.date) -> None:
+    today = dt.date.today()
+    if value < today - dt.timedelta(days=EARLIEST_DAYS):
+        raise forms.ValidationError(_("That date is more than a year ago."))
+    if value > today + dt.timedelta(days=LATEST_DAYS):
+        raise forms.ValidationError(_("That date is more than three years ahead."))
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of action"), choices=ActionKind.choices)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, max_length=5000, required=False
+    )
+    demands = forms.CharField(
+        label=_("Demands"),
+        help_text=_("One per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        help_text=_("Local time at the place. Leave empty if not known yet."),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        required=False,
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        required=False,
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    city = forms.CharField(label=_("City"), max_length=120)
+    region = forms.CharField(
+        label=_("State or region"),
+        max_length=60,
+        required=False,
+        help_text=_("Two-letter code in the US, such as WI."),
+    )
+    country = forms.CharField(
+        label=_("Country"), max_length=2, min_length=2, initial="US"
+    )
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        required=False,
+        help_text=_("Such as America/Chicago. Leave empty to take it from the city."),
+        validators=[validate_timezone],
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        check_date(value)
+        return value
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+    def clean_region(self):
+        return self.cleaned_data["region"].upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if end and not start:
+            self.add_error("end_time", _("Give the start time too."))
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end is not after the start."))
+        if start and not cleaned.get("timezone") and cleaned.get("city"):
+            zone = geocode(
+                city=cleaned["city"],
+                region=cleaned.get("region", ""),
+                country=cleaned.get("country", "US"),
+            ).timezone
+            if not zone:
+                self.add_error(
+                    "timezone",
+                    _("We cannot tell the time zone from this place; please give it."),
+                )
+            cleaned["timezone"] = zone
+        return cleaned
+
+    def values(self) -> dict:
+        """Field values for events.services.create_action/update_action."""
+        data = self.cleaned_data
+        values = {
+            name: data[name]
+            for name in (
+                "title",
+                "kind",
+                "description",
+                "venue",
+                "address",
+                "city",
+                "region",
+                "country",
+            )
+        }
+        values["demands"] = [
+            line.strip() for line in data["demands"].splitlines() if line.strip()
+        ]
+        values["start_date"] = data["date"]
+        values["timezone"] = data.get("timezone") or ""
+        if data.get("start_time"):
+            zone = ZoneInfo(values["timezone"])
+            starts = dt.datetime.combine(data["date"], data["start_time"], tzinfo=zone)
+            ends = data.get("end_time")
+            values["date_precision"] = DatePrecision.DATETIME
+            values["starts_at"] = starts.astimezone(dt.UTC)
+            values["ends_at"] = (
+                dt.datetime.combine(data["date"], ends, tzinfo=zone).astimezone(dt.UTC)
+                if ends
+                else None
+            )
+        else:
+            values["date_precision"] = DatePrecision.DATE
+            values["starts_at"] = values["ends_at"] = None
+        return values
+
+    @classmethod
+    def initial_for(cls, action) -> dict:
+        local = action.local_starts_at
+        return {
+            "title": action.title,
+            "kind": action.kind,
+            "description": action.description,
+            "demands": "\n".join(action.demands),
+            "date": action.start_date,
+            "start_time": local.time() if local else None,
+            "end_time": action.local_ends_at.time() if action.ends_at else None,
+            "venue": action.venue,
+            "address": action.address,
+            "city": action.city,
+            "region": action.region,
+            "country": action.country,
+            "timezone": action.timezone,
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        help_text=_("Everyone signed up sees this."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+class ShiftForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ShiftRole.choices)
+    starts = forms.DateTimeField(
+        label=_("Starts"),
+        help_text=_("Local time at the action's place."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    ends = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    places = forms.IntegerField(label=_("Places"), min_value=0, max_value=MAX_PLACES)
+    what_to_bring = forms.CharField(
+        label=_("What to bring"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    training = forms.CharField(
+        label=_("Training needed"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.zone = action.zone
+
+    def _local(self, name):
+        value = self.cleaned_data[name]
+        # The browser sends a naive local time; it is the place's local time.
+        value = value.replace(tzinfo=None)
+        check_date(value.date())
+        return value.replace(tzinfo=self.zone)
+
+    def clean_starts(self):
+        return self._local("starts")
+
+    def clean_ends(self):
+        return self._local("ends")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("The end is not after the start."))
+        return cleaned
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "role": data["role"],
+            "starts_at": data["starts"].astimezone(dt.UTC),
+            "ends_at": data["ends"].astimezone(dt.UTC),
+            "places": data["places"],
+            "what_to_bring": data["what_to_bring"],
+            "training": data["training"],
+        }
+
+    @classmethod
+    def initial_for(cls, shift) -> dict:
+        zone = shift.action.zone
+        return {
+            "role": shift.role,
+            "starts": shift.starts_at.astimezone(zone).replace(tzinfo=None),
+            "ends": shift.ends_at.astimezone(zone).replace(tzinfo=None),
+            "places": shift.places,
+            "what_to_bring": shift.what_to_bring,
+            "training": shift.training,
+        }
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

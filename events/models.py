@@ -251,6 +251,7 @@ class Action(Sequenced):
 
     sources = models.ManyToManyField(SourceDocument, blank=True, related_name="+")
     open_questions = models.JSONField(_("open questions"), default=list, blank=True)
+    cancellation_reason = models.TextField(_("why it is cancelled"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -16,6 +16,7 @@ from events.models import (
     SignupStatus,
 )
 from networks.geocoding import GeocodeStatus, geocode
+from networks.services import record, unique_slug
 
 
 def refresh_place(*, action: Action) -> None:
@@ -157,3 +158,193 @@ def _promote(shift: Shift) -> list[Signup]:
         signup.confirmed_at = now
     Signup.objects.bulk_update(waiting, ["status", "confirmed_at"])
     return waiting
+
+
+# Organizers: actions and shifts of their organization. Every change is in the
+# organization's audit log (who, when, what changed). Callers check that the
+# actor may organize for the organization (networks.selectors.can_organize).
+
+ACTION_EDITABLE = [
+    "title",
+    "kind",
+    "description",
+    "demands",
+    "date_precision",
+    "start_date",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue",
+    "address",
+    "city",
+    "region",
+    "country",
+]
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _audit_action(action: Action, actor, verb: str, changes=None) -> None:
+    for organization in action.organizers.all():
+        record(
+            organization=organization,
+            actor=actor,
+            verb=verb,
+            subject=action.title,
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def create_action(*, organization, actor, values: dict) -> Action:
+    """A draft action of `organization`, placed from its city."""
+    action = Action(
+        slug=unique_slug(Action, values["title"]),
+        status=ActionStatus.DRAFT,
+        **{k: v for k, v in values.items() if k in ACTION_EDITABLE},
+    )
+    refresh_place(action=action)
+    action.full_clean()
+    action.save()
+    action.organizers.set([organization])
+    _audit_action(action, actor, "created action")
+    return action
+
+
+@transaction.atomic
+def update_action(*, action: Action, actor, values: dict) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    changes = {}
+    for name in ACTION_EDITABLE:
+        if name in values and getattr(action, name) != values[name]:
+            changes[name] = [
+                _jsonable(getattr(action, name)),
+                _jsonable(values[name]),
+            ]
+            setattr(action, name, values[name])
+    if not changes:
+        return action
+    if {"city", "region", "country"} & changes.keys():
+        refresh_place(action=action)
+    action.full_clean()
+    action.save()
+    _audit_action(action, actor, "changed action", changes)
+    return action
+
+
+@transaction.atomic
+def publish_action(*, action: Action, actor) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.status != ActionStatus.PUBLISHED:
+        old = action.status
+        action.status = ActionStatus.PUBLISHED
+        action.cancellation_reason = ""
+        action.save()
+        _audit_action(action, actor, "published", {"status": [old, action.status]})
+    return action
+
+
+@transaction.atomic
+def cancel_action(*, action: Action, actor, reason: str) -> Action:
+    """Cancel with a reason shown on the action page to everyone."""
+    reason = reason.strip()
+    if not reason:
+        raise SignupError(
+            _("Say why the action is cancelled: people signed up see it.")
+        )
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    old = action.status
+    action.status = ActionStatus.CANCELLED
+    action.cancellation_reason = reason
+    action.save()
+    _audit_action(
+        action, actor, "cancelled", {"status": [old, action.status], "reason": reason}
+    )
+    return action
+
+
+@transaction.atomic
+def duplicate_action(*, action: Action, actor) -> Action:
+    """A draft copy with the same details and shifts, and no signups."""
+    copy = Action.objects.get(pk=action.pk)
+    copy.pk = None
+    copy.slug = unique_slug(Action, f"{action.title} copy")
+    copy.status = ActionStatus.DRAFT
+    copy.cancellation_reason = ""
+    copy.sequence = 0
+    copy.open_questions = []
+    copy.save()
+    copy.organizers.set(action.organizers.all())
+    copy.sources.set(action.sources.all())
+    Shift.objects.bulk_create(
+        Shift(
+            action=copy,
+            role=shift.role,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            places=shift.places,
+            what_to_bring=shift.what_to_bring,
+            training=shift.training,
+        )
+        for shift in action.shifts.all()
+    )
+    _audit_action(copy, actor, "duplicated action", {"from": [None, action.slug]})
+    return copy
+
+
+SHIFT_EDITABLE = ["role", "starts_at", "ends_at", "what_to_bring", "training"]
+
+
+@transaction.atomic
+def add_shift(*, action: Action, actor, values: dict) -> Shift:
+    shift = Shift(action=action, **values)
+    shift.full_clean()
+    shift.save()
+    _audit_action(
+        action,
+        actor,
+        "added shift",
+        {"role": [None, shift.role], "places": [None, shift.places]},
+    )
+    return shift
+
+
+@transaction.atomic
+def update_shift(*, shift: Shift, actor, values: dict) -> Shift:
+    """Change a shift; fewer places than are confirmed is refused."""
+    if "places" in values and values["places"] != shift.places:
+        old = shift.places
+        set_places(shift_id=shift.pk, places=values["places"])
+        _audit_action(
+            shift.action, actor, "changed places", {"places": [old, values["places"]]}
+        )
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    changes = {}
+    for name in SHIFT_EDITABLE:
+        if name in values and getattr(shift, name) != values[name]:
+            changes[name] = [_jsonable(getattr(shift, name)), _jsonable(values[name])]
+            setattr(shift, name, values[name])
+    if changes:
+        shift.full_clean()
+        shift.save()
+        _audit_action(shift.action, actor, "changed shift", changes)
+    return shift
+
+
+@transaction.atomic
+def remove_shift(*, shift: Shift, actor) -> None:
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.signups.filter(ACTIVE_SIGNUP).exists():
+        raise SignupError(
+            _("People are signed up for this shift; cancel their signups first.")
+        )
+    _audit_action(shift.action, actor, "removed shift", {"role": [shift.role, None]})
+    shift.delete()
+
+
+def check_in(*, signup: Signup, present: bool = True) -> Signup:
+    signup.checked_in_at = timezone.now() if present else None
+    signup.save(update_fields=["checked_in_at"])
+    return signup

@@ -1,10 +1,67 @@
 from django.urls import path
 
-from events import views
+from events import manage_views, views
 
 app_name = "events"
 
+manage_patterns = [
+    path("manage/", manage_views.dashboard, name="manage"),
+    path(
+        "manage/o/<slug:slug>/",
+        manage_views.organization,
+        name="manage-organization",
+    ),
+    path(
+        "manage/o/<slug:slug>/actions/new/",
+        manage_views.action_new,
+        name="manage-action-new",
+    ),
+    path(
+        "manage/memberships/<int:membership_id>/",
+        manage_views.membership,
+        name="manage-membership",
+    ),
+    path("manage/actions/<int:action_id>/", manage_views.action, name="manage-action"),
+    path(
+        "manage/actions/<int:action_id>/publish/",
+        manage_views.action_publish,
+        name="manage-action-publish",
+    ),
+    path(
+        "manage/actions/<int:action_id>/cancel/",
+        manage_views.action_cancel,
+        name="manage-action-cancel",
+    ),
+    path(
+        "manage/actions/<int:action_id>/duplicate/",
+        manage_views.action_duplicate,
+        name="manage-action-duplicate",
+    ),
+    path(
+        "manage/actions/<int:action_id>/shifts/new/",
+        manage_views.shift_new,
+        name="manage-shift-new",
+    ),
+    path("manage/shifts/<int:shift_id>/", manage_views.shift_edit, name="manage-shift"),
+    path(
+        "manage/shifts/<int:shift_id>/delete/",
+        manage_views.shift_delete,
+        name="manage-shift-delete",
+    ),
+    path(
+        "manage/shifts/<int:shift_id>/roster/",
+        manage_views.roster,
+        name="manage-roster",
+    ),
+    path(
+        "manage/signups/<int:signup_id>/check-in/",
+        manage_views.check_in,
+        name="manage-check-in",
+    ),
+]
+
 urlpatterns = [
+    *manage_patterns,
     path("", views.home, name="home"),
     path("actions/", views.action_list, name="action-list"),
     path("actions/<slug:slug>/", views.action_detail, name="action-detail"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,76 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:organization-detail", kwargs={"slug": self.slug})
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    ORGANIZER = "organizer", _("Organizer")
+    MEMBER = "member", _("Member")
+
+
+# Roles that may change an organization's actions, shifts and see rosters.
+ORGANIZING_ROLES = [Role.ADMIN, Role.ORGANIZER]
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "role", "pk"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="one_membership_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.role}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what in an organization, and when. Shown to its admins."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        verbose_name=_("organization"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    verb = models.CharField(_("what"), max_length=40)
+    subject = models.CharField(_("on"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.subject}"
 
 
 class Heartbeat(models.Model):

@@ -1,6 +1,9 @@
+from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from networks.models import Heartbeat
+from networks.models import AuditEntry, Heartbeat, Membership, Organization, Role
 
 
 def record_heartbeat(*, name: str) -> Heartbeat:
@@ -9,3 +12,111 @@ def record_heartbeat(*, name: str) -> Heartbeat:
         name=name, defaults={"last_run_at": timezone.now()}
     )
     return heartbeat
+
+
+# Organizations, members and the audit log.
+
+
+class MembershipError(Exception):
+    """A membership change that cannot be done; the message says why."""
+
+
+def record(*, organization, actor, verb: str, subject: str, changes=None) -> AuditEntry:
+    """Add a line to the organization's audit log."""
+    return AuditEntry.objects.create(
+        organization=organization,
+        actor=actor,
+        verb=verb,
+        subject=str(subject)[:200],
+        changes=changes or {},
+    )
+
+
+def unique_slug(model, text: str, *, field: str = "slug", max_length: int = 100) -> str:
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 1
+    while model.objects.filter(**{field: slug}).exists():
+        n += 1
+        slug = f"{base[: max_length - 5]}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_organization(
+    *, user, name: str, kind: str, description: str = ""
+) -> Organization:
+    """A new organization, with its creator as its first admin."""
+    organization = Organization.objects.create(
+        slug=unique_slug(Organization, name),
+        name=name,
+        kind=kind,
+        description=description,
+    )
+    Membership.objects.create(organization=organization, user=user, role=Role.ADMIN)
+    record(organization=organization, actor=user, verb="created", subject=organization)
+    return organization
+
+
+@transaction.atomic
+def set_member(*, organization, user, role: str, actor) -> Membership:
+    """Add a member or change their role. The last admin stays an admin."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(organization=organization, user=user)
+        .first()
+    )
+    if membership and membership.role == Role.ADMIN and role != Role.ADMIN:
+        _keep_an_admin(organization, leaving=membership)
+    if membership is None:
+        membership = Membership.objects.create(
+            organization=organization, user=user, role=role
+        )
+        record(
+            organization=organization,
+            actor=actor,
+            verb="added member",
+            subject=user.email,
+            changes={"role": [None, role]},
+        )
+    elif membership.role != role:
+        record(
+            organization=organization,
+            actor=actor,
+            verb="changed role",
+            subject=user.email,
+            changes={"role": [membership.role, role]},
+        )
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor) -> None:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.ADMIN:
+        _keep_an_admin(membership.organization, leaving=membership)
+    record(
+        organization=membership.organization,
+        actor=actor,
+        verb="removed member",
+        subject=membership.user.email,
+        changes={"role": [membership.role, None]},
+    )
+    membership.delete()
+
+
+def _keep_an_admin(organization, *, leaving: Membership) -> None:
+    # Lock every admin row so two admins cannot demote each other at once.
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organization=organization, role=Role.ADMIN)
+        .exclude(pk=leaving.pk)
+    )
+    if not admins:
+        raise MembershipError(
+            _(
+                "An organization needs at least one admin; "
+                "make someone else admin first."
+            )
+        )

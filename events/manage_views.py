@@ -1,0 +1,338 @@
+"""Pages for organizers: their organizations, actions, shifts and rosters.
+
+Everything here needs a login and an organizing role (admin or organizer) in
+an organization that runs the object; anyone else gets 404, as if it did not
+exist. Member management and the audit log are for the organization's admins.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events import services
+from events.forms import ActionForm, CancelForm, MemberForm, ShiftForm
+from events.models import Action, Shift, Signup, SignupStatus
+from networks import selectors as network_selectors
+from networks import services as network_services
+from networks.models import ORGANIZING_ROLES, Membership, OrganizationKind, Role
+
+
+def organizing_action(user, action_id: int) -> Action:
+    actions = Action.objects.filter(
+        organizers__memberships__user=user,
+        organizers__memberships__role__in=ORGANIZING_ROLES,
+    ).distinct()
+    return get_object_or_404(actions, pk=action_id)
+
+
+def organizing_shift(user, shift_id: int) -> Shift:
+    shift = get_object_or_404(Shift.objects.select_related("action"), pk=shift_id)
+    organizing_action(user, shift.action_id)
+    return shift
+
+
+def organizing_organization(user, slug: str):
+    return get_object_or_404(network_selectors.organizing(user), slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def dashboard(request):
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:200]
+        kind = request.POST.get("kind", "")
+        if not name or kind not in OrganizationKind.values:
+            messages.error(request, _("Give the organization a name and a kind."))
+        else:
+            organization = network_services.create_organization(
+                user=request.user, name=name, kind=kind
+            )
+            return redirect("events:manage-organization", slug=organization.slug)
+    return render(
+        request,
+        "events/manage/dashboard.html",
+        {
+            "memberships": network_selectors.memberships_of(request.user),
+            "kinds": OrganizationKind.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organization(request, slug: str):
+    organization = organizing_organization(request.user, slug)
+    is_admin = network_selectors.is_admin(request.user, organization)
+    form = MemberForm(request.POST or None, label_suffix="")
+    if request.method == "POST":
+        if not is_admin:
+            raise Http404
+        if form.is_valid():
+            person = (
+                get_user_model()
+                .objects.filter(email__iexact=form.cleaned_data["email"])
+                .first()
+            )
+            if person is None:
+                form.add_error(
+                    "email",
+                    _("Nobody has an account with this address; ask them to sign up."),
+                )
+            else:
+                try:
+                    network_services.set_member(
+                        organization=organization,
+                        user=person,
+                        role=form.cleaned_data["role"],
+                        actor=request.user,
+                    )
+                except network_services.MembershipError as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, _("Membership saved."))
+                    return redirect("events:manage-organization", slug=slug)
+    actions = (
+        Action.objects.filter(organizers=organization)
+        .annotate(shift_count=Count("shifts", distinct=True))
+        .order_by("-start_date", "title")
+    )
+    context = {
+        "organization": organization,
+        "is_admin": is_admin,
+        "actions": actions,
+        "memberships": organization.memberships.select_related("user").order_by(
+            "role", "user__email"
+        )
+        if is_admin
+        else [],
+        "audit": organization.audit_entries.select_related("actor")[:50]
+        if is_admin
+        else [],
+        "form": form,
+        "roles": Role.choices,
+    }
+    return render(request, "events/manage/organization.html", context)
+
+
+@login_required
+@require_POST
+def membership(request, membership_id: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("organization", "user"), pk=membership_id
+    )
+    if not network_selectors.is_admin(request.user, membership.organization):
+        raise Http404
+    slug = membership.organization.slug
+    try:
+        if request.POST.get("remove"):
+            network_services.remove_member(membership=membership, actor=request.user)
+        elif request.POST.get("role") in Role.values:
+            network_services.set_member(
+                organization=membership.organization,
+                user=membership.user,
+                role=request.POST["role"],
+                actor=request.user,
+            )
+    except network_services.MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("events:manage-organization", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_new(request, slug: str):
+    organization = organizing_organization(request.user, slug)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.create_action(
+                organization=organization, actor=request.user, values=form.values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved as a draft. Add shifts, then publish."))
+            return redirect("events:manage-action", action_id=action.pk)
+    return render(
+        request,
+        "events/manage/action_form.html",
+        {"form": form, "organization": organization},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action(request, action_id: int):
+    action = organizing_action(request.user, action_id)
+    form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action(
+                action=action, actor=request.user, values=form.values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("events:manage-action", action_id=action.pk)
+    shifts = action.shifts.annotate(
+        confirmed=Count("signups", filter=Q(signups__status=SignupStatus.CONFIRMED)),
+        waiting=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+    ).order_by("starts_at", "role", "pk")
+    return render(
+        request,
+        "events/manage/action.html",
+        {"action": action, "form": form, "shifts": shifts, "cancel_form": CancelForm()},
+    )
+
+
+@login_required
+@require_POST
+def action_publish(request, action_id: int):
+    action = organizing_action(request.user, action_id)
+    services.publish_action(action=action, actor=request.user)
+    messages.success(request, _("Published."))
+    return redirect("events:manage-action", action_id=action.pk)
+
+
+@login_required
+@require_POST
+def action_cancel(request, action_id: int):
+    action = organizing_action(request.user, action_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        services.cancel_action(
+            action=action, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Cancelled. The reason is shown on its page."))
+    else:
+        messages.error(request, _("Say why the action is cancelled."))
+    return redirect("events:manage-action", action_id=action.pk)
+
+
+@login_required
+@require_POST
+def action_duplicate(request, action_id: int):
+    action = organizing_action(request.user, action_id)
+    copy = services.duplicate_action(action=action, actor=request.user)
+    messages.success(request, _("Copied as a new draft."))
+    return redirect("events:manage-action", action_id=copy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def shift_new(request, action_id: int):
+    action = organizing_action(request.user, action_id)
+    form = ShiftForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_shift(action=action, actor=request.user, values=form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Shift added."))
+            return redirect("events:manage-action", action_id=action.pk)
+    return render(
+        request, "events/manage/shift_form.html", {"form": form, "action": action}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def shift_edit(request, shift_id: int):
+    shift = organizing_shift(request.user, shift_id)
+    form = ShiftForm(
+        request.POST or None, action=shift.action, initial=ShiftForm.initial_for(shift)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_shift(shift=shift, actor=request.user, values=form.values())
+        except services.SignupError as error:
+            form.add_error("places", str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Shift saved."))
+            return redirect("events:manage-action", action_id=shift.action_id)
+    return render(
+        request,
+        "events/manage/shift_form.html",
+        {"form": form, "action": shift.action, "shift": shift},
+    )
+
+
+@login_required
+@require_POST
+def shift_delete(request, shift_id: int):
+    shift = organizing_shift(request.user, shift_id)
+    try:
+        services.remove_shift(shift=shift, actor=request.user)
+    except services.SignupError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Shift removed."))
+    return redirect("events:manage-action", action_id=shift.action_id)
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.email
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def roster(request, shift_id: int):
+    shift = organizing_shift(request.user, shift_id)
+    signups = list(
+        shift.signups.select_related("volunteer").order_by("status", "queued_at", "pk")
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="roster-{shift.pk}.csv"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Name"), _("E-mail"), _("Status"), _("Signed up"), _("Checked in")]
+        )
+        for signup in signups:
+            writer.writerow(
+                [
+                    csv_safe(person_name(signup.volunteer)),
+                    csv_safe(signup.volunteer.email),
+                    signup.get_status_display(),
+                    signup.queued_at.isoformat(),
+                    signup.checked_in_at.isoformat() if signup.checked_in_at else "",
+                ]
+            )
+        return response
+    groups = {status: [] for status in SignupStatus.values}
+    for signup in signups:
+        groups[signup.status].append(signup)
+    return render(
+        request,
+        "events/manage/roster.html",
+        {"shift": shift, "groups": groups, "statuses": SignupStatus},
+    )
+
+
+def csv_safe(value: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@require_POST
+def check_in(request, signup_id: int):
+    signup = get_object_or_404(Signup.objects.select_related("shift"), pk=signup_id)
+    organizing_shift(request.user, signup.shift_id)
+    services.check_in(signup=signup, present=request.POST.get("present") != "0")
+    return redirect("events:manage-roster", shift_id=signup.shift_id)

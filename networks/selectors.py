@@ -1,0 +1,36 @@
+"""Reads about organizations and their members."""
+
+from django.db.models import QuerySet
+
+from networks.models import ORGANIZING_ROLES, Membership, Organization, Role
+
+
+def role_of(user, organization: Organization) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(organization=organization, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def organizing(user) -> QuerySet[Organization]:
+    """Organizations whose actions this person may change."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role__in=ORGANIZING_ROLES
+    )
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organization")
+
+
+def is_admin(user, organization: Organization) -> bool:
+    return role_of(user, organization) == Role.ADMIN
+
+
+def can_organize(user, organization: Organization) -> bool:
+    return role_of(user, organization) in ORGANIZING_ROLES

@@ -1,0 +1,390 @@
+"""Organizers run their organization's actions, shifts and rosters.
+
+A permission table covers every organizer URL for each kind of visitor;
+anyone without an organizing role in the organization gets 404.
+"""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from events.models import Action, ActionStatus, Shift, Signup, SignupStatus
+from events.services import sign_up
+from networks.models import AuditEntry, Membership, Role
+from networks.services import create_organization, set_member
+from tests.factories import ActionFactory, ShiftFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+NEXT_MONTH = (timezone.now() + dt.timedelta(days=30)).date()
+
+
+@pytest.fixture
+def world():
+    admin = UserFactory(email="admin@example.org")
+    organization = create_organization(
+        user=admin, name="Tacoma Mutual", kind="grassroots"
+    )
+    organizer, member = UserFactory(), UserFactory()
+    set_member(
+        organization=organization, user=organizer, role=Role.ORGANIZER, actor=admin
+    )
+    set_member(organization=organization, user=member, role=Role.MEMBER, actor=admin)
+    stranger_admin = UserFactory()
+    create_organization(user=stranger_admin, name="Elsewhere", kind="grassroots")
+    action = ActionFactory(title="Rally", organizers=[organization])
+    shift = ShiftFactory(action=action, places=1)
+    volunteer = UserFactory(email="volunteer@example.org", first_name="Ana")
+    signup = sign_up(shift_id=shift.pk, volunteer=volunteer)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    return {
+        "organization": organization,
+        "action": action,
+        "shift": shift,
+        "signup": signup,
+        "people": {
+            "anonymous": None,
+            "volunteer": volunteer,
+            "other organizer": stranger_admin,
+            "member": member,
+            "staff": staff,
+            "organizer": organizer,
+            "admin": admin,
+        },
+    }
+
+
+def urls(world) -> dict[str, tuple[str, str]]:
+    slug = world["organization"].slug
+    action, shift, signup = world["action"].pk, world["shift"].pk, world["signup"].pk
+    membership = Membership.objects.get(role=Role.MEMBER).pk
+    return {
+        "organization": ("get", f"/manage/o/{slug}/"),
+        "new action": ("get", f"/manage/o/{slug}/actions/new/"),
+        "action": ("get", f"/manage/actions/{action}/"),
+        "new shift": ("get", f"/manage/actions/{action}/shifts/new/"),
+        "shift": ("get", f"/manage/shifts/{shift}/"),
+        "roster": ("get", f"/manage/shifts/{shift}/roster/"),
+        "roster csv": ("get", f"/manage/shifts/{shift}/roster/?format=csv"),
+        "publish": ("post", f"/manage/actions/{action}/publish/"),
+        "duplicate": ("post", f"/manage/actions/{action}/duplicate/"),
+        "check in": ("post", f"/manage/signups/{signup}/check-in/"),
+        "remove shift": ("post", f"/manage/shifts/{shift}/delete/"),
+        "membership": ("post", f"/manage/memberships/{membership}/"),
+    }
+
+
+ORGANIZING = {"organizer", "admin"}
+ADMIN_ONLY = {"membership"}
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "anonymous",
+        "volunteer",
+        "other organizer",
+        "member",
+        "staff",
+        "organizer",
+        "admin",
+    ],
+)
+def test_permission_table(client, world, who):
+    person = world["people"][who]
+    if person:
+        client.force_login(person)
+    for name, (method, url) in urls(world).items():
+        response = getattr(client, method)(
+            url, {"role": "member"} if name == "membership" else {}
+        )
+        if person is None:
+            expected = {302}
+        elif name in ADMIN_ONLY:
+            expected = {302} if who == "admin" else {404}
+        elif who in ORGANIZING:
+            expected = {302} if method == "post" else {200}
+        else:
+            expected = {404}
+        assert response.status_code in expected, (who, name, response.status_code)
+        if person is None:
+            assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_dashboard_needs_a_login_and_lists_ones_organizations(client, world):
+    assert client.get("/manage/").status_code == 302
+    client.force_login(world["people"]["organizer"])
+
+    page = client.get("/manage/").content.decode()
+
+    assert "Tacoma Mutual" in page and "Elsewhere" not in page
+
+
+def test_anyone_logged_in_can_start_an_organization_and_becomes_its_admin(client):
+    person = UserFactory()
+    client.force_login(person)
+
+    response = client.post("/manage/", {"name": "Night Watch", "kind": "network"})
+
+    membership = Membership.objects.get(user=person)
+    assert membership.role == Role.ADMIN
+    assert response["Location"] == f"/manage/o/{membership.organization.slug}/"
+
+
+def action_data(**overrides):
+    data = {
+        "title": "Vigil at the courthouse",
+        "kind": "vigil",
+        "description": "Candles provided.",
+        "demands": "ICE out\n\nFree them all\n",
+        "date": NEXT_MONTH.isoformat(),
+        "start_time": "18:00",
+        "end_time": "20:00",
+        "venue": "Courthouse steps",
+        "city": "Chicago",
+        "region": "il",
+        "country": "us",
+        "timezone": "",
+    }
+    return {**data, **overrides}
+
+
+def test_an_organizer_creates_a_draft_adds_two_shifts_and_publishes(client, world):
+    client.force_login(world["people"]["organizer"])
+    slug = world["organization"].slug
+
+    response = client.post(f"/manage/o/{slug}/actions/new/", action_data())
+
+    action = Action.objects.get(title="Vigil at the courthouse")
+    assert response["Location"] == f"/manage/actions/{action.pk}/"
+    assert action.status == ActionStatus.DRAFT
+    assert action.timezone == "America/Chicago"
+    assert action.local_starts_at.hour == 18
+    assert action.demands == ["ICE out", "Free them all"]
+    assert (action.region, action.country) == ("IL", "US")
+    assert client.get(action.get_absolute_url()).status_code == 404
+    for role in ("marshal", "medic"):
+        client.post(
+            f"/manage/actions/{action.pk}/shifts/new/",
+            {
+                "role": role,
+                "starts": f"{NEXT_MONTH}T17:30",
+                "ends": f"{NEXT_MONTH}T20:30",
+                "places": "4",
+            },
+        )
+    client.post(f"/manage/actions/{action.pk}/publish/")
+
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Marshal" in page and "Medic" in page
+    shift = action.shifts.get(role="medic")
+    assert shift.starts_at.astimezone(action.zone).hour == 17
+    assert AuditEntry.objects.filter(verb="published", subject=action.title).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"end_time": "17:00"}, "end_time", "The end is not after the start."),
+        ({"date": "2001-01-01"}, "date", "more than a year ago"),
+        ({"date": "2099-01-01"}, "date", "more than three years ahead"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "is not an IANA time zone"),
+        (
+            {"city": "Nowhere Special", "region": ""},
+            "timezone",
+            "cannot tell the time zone",
+        ),
+        ({"title": "x" * 201}, "title", "at most 200 characters"),
+        ({"kind": "parade"}, "kind", "Select a valid choice"),
+    ],
+)
+def test_bad_action_input_is_explained_and_nothing_is_stored(
+    client, world, changes, field, message
+):
+    client.force_login(world["people"]["organizer"])
+    before = Action.objects.count()
+
+    response = client.post(
+        f"/manage/o/{world['organization'].slug}/actions/new/", action_data(**changes)
+    )
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert Action.objects.count() == before
+
+
+def test_html_in_text_is_shown_as_text(client, world):
+    client.force_login(world["people"]["organizer"])
+    client.post(
+        f"/manage/o/{world['organization'].slug}/actions/new/",
+        action_data(title="<script>alert(1)</script>"),
+    )
+    action = Action.objects.get(title="<script>alert(1)</script>")
+    client.post(f"/manage/actions/{action.pk}/publish/")
+
+    page = client.get(action.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"places": "-1"}, "greater than or equal to 0"),
+        ({"places": "100000"}, "less than or equal to 10000"),
+        ({"ends": f"{NEXT_MONTH}T16:00"}, "The end is not after the start."),
+    ],
+)
+def test_bad_shift_input_is_explained(client, world, values, message):
+    client.force_login(world["people"]["organizer"])
+    action = world["action"]
+    data = {
+        "role": "medic",
+        "starts": f"{NEXT_MONTH}T17:00",
+        "ends": f"{NEXT_MONTH}T19:00",
+        "places": "3",
+        **values,
+    }
+
+    response = client.post(f"/manage/actions/{action.pk}/shifts/new/", data)
+
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors)
+    assert action.shifts.count() == 1
+
+
+def test_places_below_the_confirmed_are_refused_with_the_reason(client, world):
+    client.force_login(world["people"]["organizer"])
+    shift = world["shift"]
+    data = {
+        "role": shift.role,
+        "starts": shift.starts_at.astimezone(shift.action.zone).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "ends": shift.ends_at.astimezone(shift.action.zone).strftime("%Y-%m-%dT%H:%M"),
+        "places": "0",
+    }
+
+    response = client.post(f"/manage/shifts/{shift.pk}/", data)
+
+    assert "1 people are already confirmed" in str(response.context["form"].errors)
+    shift.refresh_from_db()
+    assert shift.places == 1
+
+
+def test_a_cancelled_action_shows_its_reason_to_everyone(client, world):
+    client.force_login(world["people"]["organizer"])
+    action = world["action"]
+
+    client.post(f"/manage/actions/{action.pk}/cancel/", {"reason": "Storm warning"})
+
+    client.logout()
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Storm warning" in page
+    action.refresh_from_db()
+    assert action.status == ActionStatus.CANCELLED
+
+
+def test_cancelling_needs_a_reason(client, world):
+    client.force_login(world["people"]["organizer"])
+    action = world["action"]
+
+    client.post(f"/manage/actions/{action.pk}/cancel/", {"reason": "  "})
+
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PUBLISHED
+
+
+def test_duplicating_copies_the_shifts_but_nobody_on_them(client, world):
+    client.force_login(world["people"]["organizer"])
+
+    response = client.post(f"/manage/actions/{world['action'].pk}/duplicate/")
+
+    copy = Action.objects.exclude(pk=world["action"].pk).get()
+    assert response["Location"] == f"/manage/actions/{copy.pk}/"
+    assert copy.status == ActionStatus.DRAFT
+    assert list(copy.organizers.all()) == [world["organization"]]
+    assert copy.shifts.count() == 1
+    assert not Signup.objects.filter(shift__action=copy).exists()
+
+
+def test_the_roster_shows_names_to_organizers_and_checks_people_in(client, world):
+    client.force_login(world["people"]["organizer"])
+    shift, signup = world["shift"], world["signup"]
+    waiting = sign_up(
+        shift_id=shift.pk, volunteer=UserFactory(email="second@example.org")
+    )
+
+    page = client.get(f"/manage/shifts/{shift.pk}/roster/").content.decode()
+    client.post(f"/manage/signups/{signup.pk}/check-in/")
+
+    assert "volunteer@example.org" in page and "second@example.org" in page
+    signup.refresh_from_db()
+    assert signup.checked_in_at is not None
+    assert waiting.status == SignupStatus.WAITLISTED
+    client.post(f"/manage/signups/{signup.pk}/check-in/", {"present": "0"})
+    signup.refresh_from_db()
+    assert signup.checked_in_at is None
+
+
+def test_the_roster_csv_is_private_and_safe_in_a_spreadsheet(client, world):
+    client.force_login(world["people"]["organizer"])
+    shift = world["shift"]
+    sign_up(shift_id=shift.pk, volunteer=UserFactory(first_name="=HYPERLINK(1)"))
+
+    response = client.get(f"/manage/shifts/{shift.pk}/roster/?format=csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Name", "E-mail", "Status", "Signed up", "Checked in"]
+    assert rows[1][:3] == ["Ana", "volunteer@example.org", "Confirmed"]
+    assert any(row[0].startswith("'=HYPERLINK") for row in rows[1:])
+
+
+def test_admins_see_the_audit_log_and_members_but_organizers_do_not(client, world):
+    client.force_login(world["people"]["organizer"])
+    client.post(f"/manage/actions/{world['action'].pk}/duplicate/")
+    organizer_page = client.get(
+        f"/manage/o/{world['organization'].slug}/"
+    ).content.decode()
+
+    client.force_login(world["people"]["admin"])
+    admin_page = client.get(f"/manage/o/{world['organization'].slug}/").content.decode()
+
+    assert "duplicated action" in admin_page and "added member" in admin_page
+    assert "duplicated action" not in organizer_page
+    assert "admin@example.org" in admin_page
+
+
+def test_an_admin_adds_a_member_by_email_and_cannot_remove_the_last_admin(
+    client, world
+):
+    admin = world["people"]["admin"]
+    client.force_login(admin)
+    newcomer = UserFactory(email="newcomer@example.org")
+    slug = world["organization"].slug
+
+    client.post(
+        f"/manage/o/{slug}/", {"email": "NEWCOMER@example.org", "role": "organizer"}
+    )
+    unknown = client.post(
+        f"/manage/o/{slug}/", {"email": "nobody@example.org", "role": "member"}
+    )
+    own = Membership.objects.get(user=admin)
+    client.post(f"/manage/memberships/{own.pk}/", {"remove": "1"})
+
+    assert Membership.objects.get(user=newcomer).role == Role.ORGANIZER
+    assert "Nobody has an account" in str(unknown.context["form"].errors)
+    assert Membership.objects.filter(pk=own.pk, role=Role.ADMIN).exists()
+
+
+def test_a_shift_with_people_on_it_is_not_removed(client, world):
+    client.force_login(world["people"]["organizer"])
+
+    client.post(f"/manage/shifts/{world['shift'].pk}/delete/")
+
+    assert Shift.objects.filter(pk=world["shift"].pk).exists()
