@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "networks",
     "events",
 ]
@@ -178,6 +179,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
+# A one-time code by e-mail instead of a password, for those who prefer it.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Organizer] "
+# Rate limits stay at allauth's defaults; they count in the shared cache
+# (Redis when REDIS_URL is set), so they hold across processes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Organizer")
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"

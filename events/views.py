@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,9 +12,10 @@ from events import selectors, services
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.feeds import CalendarResponse, Feed
 from events.forms import ActionFilterForm
-from events.models import Campaign, Shift, Signup, SignupStatus
+from events.models import ACTIVE_SIGNUP, Campaign, Shift, Signup, SignupStatus
 from events.pagination import paginate
-from networks.models import Organization
+from networks import selectors as network_selectors
+from networks.models import Organization, Role
 
 PAGE_SIZE = 20
 
@@ -292,3 +294,88 @@ def signup_cancel(request, signup_id: int):
     services.cancel_signup(signup_id=signup.pk)
     messages.success(request, _("Your signup is cancelled."))
     return redirect("events:my-shifts")
+
+
+# A person's own account: what the app holds about them, and leaving.
+
+
+@login_required
+@require_safe
+def my_account(request):
+    return render(request, "events/my_account.html")
+
+
+@login_required
+@require_safe
+def my_data(request):
+    """Everything the app holds about the person, as JSON to download."""
+    user = request.user
+    data = {
+        "account": {
+            "email": user.email,
+            "name": user.get_full_name(),
+            "joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": list(
+            user.emailaddress_set.values("email", "verified", "primary")
+        ),
+        "memberships": [
+            {"organization": m.organization.name, "role": m.role}
+            for m in network_selectors.memberships_of(user)
+        ],
+        "signups": [
+            {
+                "action": s.shift.action.title,
+                "role": s.shift.role,
+                "starts_at": s.shift.starts_at.isoformat(),
+                "ends_at": s.shift.ends_at.isoformat(),
+                "status": s.status,
+                "signed_up_at": s.queued_at.isoformat(),
+                "checked_in_at": s.checked_in_at.isoformat()
+                if s.checked_in_at
+                else None,
+            }
+            for s in Signup.objects.filter(volunteer=user).select_related(
+                "shift__action"
+            )
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request):
+    """Delete the account after the person types their address to confirm.
+
+    Their places are cancelled first, so the waitlists move up.
+    """
+    user = request.user
+    if request.POST.get("confirm", "").strip().lower() != user.email.lower():
+        messages.error(request, _("Type your e-mail address to confirm."))
+        return redirect("events:my-account")
+    sole_admin = [
+        m.organization.name
+        for m in network_selectors.memberships_of(user)
+        if m.role == Role.ADMIN
+        and not m.organization.memberships.filter(role=Role.ADMIN)
+        .exclude(user=user)
+        .exists()
+    ]
+    if sole_admin:
+        messages.error(
+            request,
+            _("You are the only admin of %(names)s; make someone else admin first.")
+            % {"names": ", ".join(sole_admin)},
+        )
+        return redirect("events:my-account")
+    for signup in Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user):
+        services.cancel_signup(signup_id=signup.pk)
+    logout(request)
+    user.delete()
+    messages.success(request, _("Your account and everything about you are deleted."))
+    return redirect("events:home")

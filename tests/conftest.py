@@ -7,6 +7,7 @@ without them.
 """
 
 import os
+import uuid
 
 import pytest
 
@@ -34,6 +35,17 @@ def plain_http(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test sees a cache of its own (rate limits, feed versions, ...).
+
+    The cache outlives a test run (files under .local/, or Redis), so without
+    this one run's rate-limit counters would fail the next run's logins.
+    """
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture(autouse=True)
