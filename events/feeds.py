@@ -48,7 +48,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.text import slugify
 
 from events.calendar import FORMAT_VERSION, FeedInfo, Related, build_calendar
-from events.models import Action, Campaign
+from events.models import Action, Campaign, CampaignReview
 from events.selectors import earliest_current_date
 
 PAST_DAYS = 400
@@ -76,6 +76,7 @@ ACTION_FIELDS = [
     "kind",
     "status",
     "campaign_id",
+    "campaign_review",
     "description",
     "demands",
     "date_precision",
@@ -151,7 +152,11 @@ def feed_rows(
         ),
         campaign_names=dict(
             Campaign.objects.filter(
-                pk__in={r.campaign_id for r in rows if r.campaign_id}
+                pk__in={
+                    r.campaign_id
+                    for r in rows
+                    if r.campaign_id and r.campaign_review == CampaignReview.APPROVED
+                }
             ).values_list("pk", "name")
         ),
     )

@@ -378,3 +378,44 @@ class ShiftForm(forms.Form):
 class MemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if the date is not set yet."),
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, max_length=5000, required=False
+    )
+    demands = forms.CharField(
+        label=_("Demands"),
+        help_text=_("One per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value:
+            check_date(value)
+        return value
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "date": data["date"],
+            "description": data["description"],
+            "demands": [
+                line.strip() for line in data["demands"].splitlines() if line.strip()
+            ],
+        }

@@ -17,9 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import services
-from events.forms import ActionForm, CancelForm, MemberForm, ShiftForm
-from events.models import Action, Shift, Signup, SignupStatus
+from events import selectors, services
+from events.forms import ActionForm, CampaignForm, CancelForm, MemberForm, ShiftForm
+from events.models import (
+    Action,
+    Campaign,
+    CampaignReview,
+    Shift,
+    Signup,
+    SignupStatus,
+)
 from networks import selectors as network_selectors
 from networks import services as network_services
 from networks.models import ORGANIZING_ROLES, Membership, OrganizationKind, Role
@@ -118,6 +125,7 @@ def organization(request, slug: str):
         else [],
         "form": form,
         "roles": Role.choices,
+        "campaigns": organization.campaigns.all(),
     }
     return render(request, "events/manage/organization.html", context)
 
@@ -190,7 +198,13 @@ def action(request, action_id: int):
     return render(
         request,
         "events/manage/action.html",
-        {"action": action, "form": form, "shifts": shifts, "cancel_form": CancelForm()},
+        {
+            "action": action,
+            "form": form,
+            "shifts": shifts,
+            "cancel_form": CancelForm(),
+            "campaigns": Campaign.objects.only("slug", "name", "date"),
+        },
     )
 
 
@@ -336,3 +350,79 @@ def check_in(request, signup_id: int):
     organizing_shift(request.user, signup.shift_id)
     services.check_in(signup=signup, present=request.POST.get("present") != "0")
     return redirect("events:manage-roster", shift_id=signup.shift_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_new(request, slug: str):
+    organization = organizing_organization(request.user, slug)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = services.create_campaign(
+            organization=organization, actor=request.user, values=form.values()
+        )
+        messages.success(request, _("Day of action created."))
+        return redirect("events:manage-campaign", slug=campaign.slug)
+    return render(
+        request,
+        "events/manage/campaign_form.html",
+        {"form": form, "organization": organization},
+    )
+
+
+def moderated_campaign(user, slug: str) -> Campaign:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if not services.moderates(user, campaign):
+        raise Http404
+    return campaign
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def campaign(request, slug: str):
+    campaign = moderated_campaign(request.user, slug)
+    submitted = Action.objects.filter(campaign=campaign).order_by("region", "city")
+    context = {
+        "campaign": campaign,
+        "pending": submitted.filter(campaign_review=CampaignReview.PENDING),
+        "approved_count": submitted.filter(
+            campaign_review=CampaignReview.APPROVED
+        ).count(),
+        "rejected": submitted.filter(campaign_review=CampaignReview.REJECTED),
+        "unfilled": selectors.unfilled_roles(campaign),
+    }
+    return render(request, "events/manage/campaign.html", context)
+
+
+@login_required
+@require_POST
+def action_submit(request, action_id: int):
+    action = organizing_action(request.user, action_id)
+    campaign = get_object_or_404(Campaign, slug=request.POST.get("campaign", ""))
+    action = services.submit_to_campaign(
+        action=action, campaign=campaign, actor=request.user
+    )
+    if action.campaign_review == CampaignReview.APPROVED:
+        messages.success(request, _("Added to the day of action."))
+    else:
+        messages.success(
+            request, _("Submitted. The day of action's organizers will review it.")
+        )
+    return redirect("events:manage-action", action_id=action.pk)
+
+
+@login_required
+@require_POST
+def action_review(request, action_id: int):
+    action = get_object_or_404(
+        Action.objects.select_related("campaign"), pk=action_id, campaign__isnull=False
+    )
+    if not services.moderates(request.user, action.campaign):
+        raise Http404
+    services.review_submission(
+        action=action,
+        actor=request.user,
+        approve=request.POST.get("decision") == "approve",
+        note=request.POST.get("note", ""),
+    )
+    return redirect("events:manage-campaign", slug=action.campaign.slug)

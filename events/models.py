@@ -128,6 +128,12 @@ class ActionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CampaignReview(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Waiting for review")
+    REJECTED = "rejected", _("Not accepted")
+
+
 class ActionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -195,6 +201,17 @@ class Action(Sequenced):
         blank=True,
         related_name="actions",
         verbose_name=_("campaign"),
+    )
+    # A local host submits an action to a day of action; the day's organizers
+    # approve it before it shows on the campaign page.
+    campaign_review = models.CharField(
+        _("review by the day of action"),
+        max_length=10,
+        choices=CampaignReview.choices,
+        default=CampaignReview.APPROVED,
+    )
+    campaign_review_note = models.CharField(
+        _("note from the reviewers"), max_length=500, blank=True
     )
     organizers = models.ManyToManyField(
         Organization, blank=True, related_name="actions", verbose_name=_("organizers")

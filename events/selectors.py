@@ -12,13 +12,22 @@ from events.models import (
     Action,
     ActionStatus,
     Campaign,
+    CampaignReview,
     Shift,
+    ShiftRole,
     Signup,
     SignupStatus,
 )
 from networks.models import Organization
 
 PUBLIC_STATUSES = [ActionStatus.PUBLISHED, ActionStatus.CANCELLED]
+
+
+def in_campaign(campaign) -> Q:
+    """Actions shown as part of a day of action: its reviewers approved them."""
+    return Q(campaign=campaign, campaign_review=CampaignReview.APPROVED)
+
+
 # The last zone to finish a day: an action stays "upcoming" while its date is
 # still today anywhere on Earth, whatever its own time zone.
 LATEST_ZONE = ZoneInfo("Etc/GMT+12")
@@ -59,7 +68,7 @@ def filter_actions(filters: dict, *, today: dt.date | None = None) -> QuerySet[A
     if kind := filters.get("kind"):
         actions = actions.filter(kind=kind)
     if campaign := filters.get("campaign"):
-        actions = actions.filter(campaign=campaign)
+        actions = actions.filter(in_campaign(campaign))
     if organization := filters.get("organization"):
         actions = actions.filter(organizers=organization)
     if city := filters.get("city"):
@@ -84,14 +93,20 @@ def text_matches(q: str) -> Q:
         | Q(description__icontains=q)
         | Q(city__icontains=q)
         | Q(venue__icontains=q)
-        | Q(campaign__name__icontains=q)
+        | Q(campaign__name__icontains=q, campaign_review=CampaignReview.APPROVED)
         | Exists(organizer_named)
     )
 
 
 def campaigns_with_counts() -> QuerySet[Campaign]:
     return Campaign.objects.annotate(
-        action_count=Count("actions", filter=Q(actions__status__in=PUBLIC_STATUSES))
+        action_count=Count(
+            "actions",
+            filter=Q(
+                actions__status__in=PUBLIC_STATUSES,
+                actions__campaign_review=CampaignReview.APPROVED,
+            ),
+        )
     )
 
 
@@ -112,7 +127,7 @@ class RegionGroup:
 def campaign_places(campaign: Campaign) -> list[RegionGroup]:
     """Local actions of a campaign counted by state and city, in one query."""
     rows = (
-        Action.objects.filter(campaign=campaign, status__in=PUBLIC_STATUSES)
+        Action.objects.filter(in_campaign(campaign), status__in=PUBLIC_STATUSES)
         .values_list("country", "region", "city")
         .annotate(n=Count("id"))
         .order_by("country", "region", "city")
@@ -128,7 +143,7 @@ def campaign_places(campaign: Campaign) -> list[RegionGroup]:
 def campaign_actions(campaign: Campaign) -> QuerySet[Action]:
     return (
         public_actions()
-        .filter(campaign=campaign)
+        .filter(in_campaign(campaign))
         .order_by("country", "region", "city", "start_date", "title")
     )
 
@@ -185,3 +200,25 @@ def overlapping_signups(user, shift: Shift) -> QuerySet[Signup]:
         .exclude(shift=shift)
         .select_related("shift__action")
     )
+
+
+def unfilled_roles(campaign: Campaign) -> list[tuple[str, str, list[Action]]]:
+    """For each shift role, the campaign's published local actions with nobody
+    confirmed in it yet (no such shift, or its places still empty). One query.
+    """
+    confirmed_in = {
+        role: Count(
+            "shifts__signups",
+            filter=Q(shifts__role=role, shifts__signups__status=SignupStatus.CONFIRMED),
+        )
+        for role in ShiftRole.values
+    }
+    actions = list(
+        Action.objects.filter(in_campaign(campaign), status=ActionStatus.PUBLISHED)
+        .annotate(**{f"filled_{role}": count for role, count in confirmed_in.items()})
+        .order_by("region", "city", "title")
+    )
+    return [
+        (role, label, [a for a in actions if not getattr(a, f"filled_{role}")])
+        for role, label in ShiftRole.choices
+    ]

@@ -11,11 +11,15 @@ from events.models import (
     MAX_PLACES,
     Action,
     ActionStatus,
+    Campaign,
+    CampaignReview,
+    DateBasis,
     Shift,
     Signup,
     SignupStatus,
 )
 from networks.geocoding import GeocodeStatus, geocode
+from networks.models import ORGANIZING_ROLES
 from networks.services import record, unique_slug
 
 
@@ -348,3 +352,71 @@ def check_in(*, signup: Signup, present: bool = True) -> Signup:
     signup.checked_in_at = timezone.now() if present else None
     signup.save(update_fields=["checked_in_at"])
     return signup
+
+
+# Days of action: an organization runs one; local hosts submit their actions
+# to it; the day's organizers approve or reject them.
+
+
+@transaction.atomic
+def create_campaign(*, organization, actor, values: dict) -> Campaign:
+    campaign = Campaign(
+        slug=unique_slug(Campaign, values["name"]),
+        date_basis=DateBasis.STATED if values.get("date") else DateBasis.UNKNOWN,
+        **values,
+    )
+    campaign.full_clean()
+    campaign.save()
+    campaign.organizers.set([organization])
+    record(
+        organization=organization,
+        actor=actor,
+        verb="created day of action",
+        subject=campaign,
+    )
+    return campaign
+
+
+def moderates(user, campaign: Campaign) -> bool:
+    return campaign.organizers.filter(
+        memberships__user=user, memberships__role__in=ORGANIZING_ROLES
+    ).exists()
+
+
+@transaction.atomic
+def submit_to_campaign(*, action: Action, campaign: Campaign, actor) -> Action:
+    """Put a local action forward; the day's own organizers need no review."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    action.campaign = campaign
+    action.campaign_review = (
+        CampaignReview.APPROVED
+        if moderates(actor, campaign)
+        else CampaignReview.PENDING
+    )
+    action.campaign_review_note = ""
+    action.save()
+    _audit_action(
+        action, actor, "submitted to day of action", {"campaign": [None, campaign.name]}
+    )
+    return action
+
+
+@transaction.atomic
+def review_submission(
+    *, action: Action, actor, approve: bool, note: str = ""
+) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    action.campaign_review = (
+        CampaignReview.APPROVED if approve else CampaignReview.REJECTED
+    )
+    action.campaign_review_note = note.strip()[:500]
+    action.save()
+    for organization in action.campaign.organizers.all():
+        record(
+            organization=organization,
+            actor=actor,
+            verb="approved local action" if approve else "rejected local action",
+            subject=action.title,
+            changes={"note": [None, action.campaign_review_note]} if note else {},
+        )
+    return action

@@ -17,6 +17,26 @@ manage_patterns = [
         name="manage-action-new",
     ),
     path(
+        "manage/o/<slug:slug>/campaigns/new/",
+        manage_views.campaign_new,
+        name="manage-campaign-new",
+    ),
+    path(
+        "manage/campaigns/<slug:slug>/",
+        manage_views.campaign,
+        name="manage-campaign",
+    ),
+    path(
+        "manage/actions/<int:action_id>/submit/",
+        manage_views.action_submit,
+        name="manage-action-submit",
+    ),
+    path(
+        "manage/actions/<int:action_id>/review/",
+        manage_views.action_review,
+        name="manage-action-review",
+    ),
+    path(
         "manage/memberships/<int:membership_id>/",
         manage_views.membership,
         name="manage-membership",

@@ -206,7 +206,7 @@ def campaign_calendar(request, slug: str):
         request,
         Feed(
             name=campaign.name,
-            actions=selectors.public_actions().filter(campaign=campaign),
+            actions=selectors.public_actions().filter(selectors.in_campaign(campaign)),
             campaigns=Campaign.objects.filter(pk=campaign.pk),
             windowed=False,
         ),

@@ -9,6 +9,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Action, ActionStatus, Shift, Signup, SignupStatus
@@ -388,3 +390,19 @@ def test_a_shift_with_people_on_it_is_not_removed(client, world):
     client.post(f"/manage/shifts/{world['shift'].pk}/delete/")
 
     assert Shift.objects.filter(pk=world["shift"].pk).exists()
+
+
+def test_the_roster_costs_the_same_queries_at_1_and_100_signups(client, world):
+    client.force_login(world["people"]["organizer"])
+    small = ShiftFactory(action=world["action"], places=200)
+    large = ShiftFactory(action=world["action"], places=200)
+    sign_up(shift_id=small.pk, volunteer=UserFactory())
+    for person in UserFactory.create_batch(100):
+        sign_up(shift_id=large.pk, volunteer=person)
+
+    def queries(shift) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/manage/shifts/{shift.pk}/roster/").status_code == 200
+        return len(captured)
+
+    assert queries(small) == queries(large)
