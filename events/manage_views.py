@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,7 +30,13 @@ from events.models import (
 )
 from networks import selectors as network_selectors
 from networks import services as network_services
-from networks.models import ORGANIZING_ROLES, Membership, OrganizationKind, Role
+from networks.models import (
+    ORGANIZING_ROLES,
+    Invitation,
+    Membership,
+    OrganizationKind,
+    Role,
+)
 
 
 def organizing_action(user, action_id: int) -> Action:
@@ -89,10 +96,20 @@ def organization(request, slug: str):
                 .first()
             )
             if person is None:
-                form.add_error(
-                    "email",
-                    _("Nobody has an account with this address; ask them to sign up."),
+                network_services.invite(
+                    organization=organization,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                    accept_url=lambda token: request.build_absolute_uri(
+                        reverse("events:invitation", kwargs={"token": token})
+                    ),
                 )
+                messages.success(
+                    request,
+                    _("No account uses this address yet; we e-mailed an invitation."),
+                )
+                return redirect("events:manage-organization", slug=slug)
             else:
                 try:
                     network_services.set_member(
@@ -426,3 +443,25 @@ def action_review(request, action_id: int):
         note=request.POST.get("note", ""),
     )
     return redirect("events:manage-campaign", slug=action.campaign.slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation(request, token: str):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organization"), token=token
+    )
+    if request.method == "POST":
+        try:
+            membership = network_services.accept_invitation(
+                token=token, user=request.user
+            )
+        except network_services.InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You are now in %(name)s.") % {"name": membership.organization.name},
+            )
+            return redirect("events:manage")
+    return render(request, "events/manage/invitation.html", {"invitation": invitation})

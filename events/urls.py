@@ -6,6 +6,7 @@ app_name = "events"
 
 manage_patterns = [
     path("manage/", manage_views.dashboard, name="manage"),
+    path("invitations/<str:token>/", manage_views.invitation, name="invitation"),
     path(
         "manage/o/<slug:slug>/",
         manage_views.organization,

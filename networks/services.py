@@ -1,9 +1,20 @@
+import datetime as dt
+import secrets
+
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from networks.models import AuditEntry, Heartbeat, Membership, Organization, Role
+from networks.models import (
+    AuditEntry,
+    Heartbeat,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+)
 
 
 def record_heartbeat(*, name: str) -> Heartbeat:
@@ -120,3 +131,85 @@ def _keep_an_admin(organization, *, leaving: Membership) -> None:
                 "make someone else admin first."
             )
         )
+
+
+INVITATION_DAYS = 14
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used; the message says why."""
+
+
+def invite(*, organization, email: str, role: str, actor, accept_url) -> Invitation:
+    """Store an invitation and e-mail its link. `accept_url(token)` builds the link."""
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email.strip().lower(),
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    record(
+        organization=organization,
+        actor=actor,
+        verb="invited",
+        subject=invitation.email,
+        changes={"role": [None, role]},
+    )
+    send_mail(
+        subject=_("You are invited to join %(name)s") % {"name": organization.name},
+        message=_(
+            "%(inviter)s invites you to join %(name)s as %(role)s.\n\n"
+            "Accept here (the link works for %(days)s days):\n%(url)s\n\n"
+            "If you did not expect this, ignore it."
+        )
+        % {
+            "inviter": actor.email,
+            "name": organization.name,
+            "role": Role(role).label,
+            "days": INVITATION_DAYS,
+            "url": accept_url(invitation.token),
+        },
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user) -> Membership:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None or invitation.accepted_at:
+        raise InvitationError(_("This invitation is not valid any more."))
+    if invitation.expires_at < timezone.now():
+        raise InvitationError(_("This invitation has expired; ask for a new one."))
+    verified = {
+        address.lower()
+        for address in user.emailaddress_set.filter(verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    if invitation.email not in verified:
+        raise InvitationError(
+            _("This invitation is for %(email)s; log in with that verified address.")
+            % {"email": invitation.email}
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    existing = Membership.objects.filter(
+        organization=invitation.organization, user=user
+    ).first()
+    if existing:
+        return existing
+    return set_member(
+        organization=invitation.organization,
+        user=user,
+        role=invitation.role,
+        actor=user,
+    )
