@@ -182,6 +182,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # A one-time code by e-mail instead of a password, for those who prefer it.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Organizer] "
+# allauth's limiter (in the shared cache) also guards our public signup form.
+ACCOUNT_RATE_LIMITS = {"guest_signup": "10/h/ip"}
 # Rate limits stay at allauth's defaults; they count in the shared cache
 # (Redis when REDIS_URL is set), so they hold across processes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -419,3 +419,24 @@ class CampaignForm(forms.Form):
                 line.strip() for line in data["demands"].splitlines() if line.strip()
             ],
         }
+
+
+class GuestSignupForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send you a link to confirm, and your shift details."),
+    )
+    # A field people never see: automated spam fills it in.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

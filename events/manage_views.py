@@ -313,10 +313,6 @@ def shift_delete(request, shift_id: int):
     return redirect("events:manage-action", action_id=shift.action_id)
 
 
-def person_name(user) -> str:
-    return user.get_full_name() or user.email
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def roster(request, shift_id: int):
@@ -337,8 +333,8 @@ def roster(request, shift_id: int):
         for signup in signups:
             writer.writerow(
                 [
-                    csv_safe(person_name(signup.volunteer)),
-                    csv_safe(signup.volunteer.email),
+                    csv_safe(signup.person_name),
+                    csv_safe(signup.contact_email),
                     signup.get_status_display(),
                     signup.queued_at.isoformat(),
                     signup.checked_in_at.isoformat() if signup.checked_in_at else "",

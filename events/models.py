@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -456,9 +457,16 @@ class Signup(models.Model):
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="signups",
         verbose_name=_("volunteer"),
     )
+    # Someone without an account: a name, an address they confirmed, and the
+    # token of the private link (sent to them) where they see and cancel it.
+    guest_name = models.CharField(_("name"), max_length=120, blank=True)
+    guest_email = models.EmailField(_("e-mail address"), blank=True)
+    manage_token = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=SignupStatus.choices)
     queued_at = models.DateTimeField(_("signed up"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -475,6 +483,17 @@ class Signup(models.Model):
                 condition=ACTIVE_SIGNUP,
                 name="one_active_signup_per_person_and_shift",
             ),
+            models.UniqueConstraint(
+                Lower("guest_email"),
+                "shift",
+                condition=ACTIVE_SIGNUP & ~Q(guest_email=""),
+                name="one_active_guest_signup_per_address_and_shift",
+            ),
+            models.CheckConstraint(
+                name="signup_is_a_volunteer_or_a_guest",
+                condition=(Q(volunteer__isnull=False) & Q(guest_email=""))
+                | (Q(volunteer__isnull=True) & ~Q(guest_email="")),
+            ),
             models.CheckConstraint(
                 name="signup_confirmed_has_time",
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
@@ -483,4 +502,35 @@ class Signup(models.Model):
         indexes = [models.Index(fields=["shift", "status", "queued_at"])]
 
     def __str__(self):
-        return f"{self.volunteer} · {self.shift} · {self.status}"
+        return f"{self.person_name} · {self.shift} · {self.status}"
+
+    @property
+    def person_name(self) -> str:
+        if self.volunteer_id:
+            return self.volunteer.get_full_name() or self.volunteer.email
+        return self.guest_name or self.guest_email
+
+    @property
+    def contact_email(self) -> str:
+        return self.volunteer.email if self.volunteer_id else self.guest_email
+
+
+class GuestSignupRequest(models.Model):
+    """A signup without an account, waiting for its address to be confirmed.
+
+    It holds no place: the place is taken (or the waitlist joined) when the
+    link in the e-mail is followed. Unconfirmed requests expire.
+    """
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signup waiting for confirmation")
+        verbose_name_plural = _("signups waiting for confirmation")
+
+    def __str__(self):
+        return f"{self.email} · {self.shift}"

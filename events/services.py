@@ -1,7 +1,10 @@
 """Writes to campaigns, actions, shifts and signups."""
 
+import datetime as dt
+import secrets
 from decimal import Decimal
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from events.models import (
     Campaign,
     CampaignReview,
     DateBasis,
+    GuestSignupRequest,
     Shift,
     Signup,
     SignupStatus,
@@ -67,29 +71,110 @@ def sign_up(*, shift_id: int, volunteer, lock: bool = True) -> Signup:
     person already holds a place or a waitlist spot on this shift.
     """
     with transaction.atomic():
-        shift = _locked_shift(shift_id, lock=lock)
-        now = timezone.now()
-        if shift.action.status != ActionStatus.PUBLISHED:
-            raise SignupError(_("This action is not open for sign-ups."))
-        if shift.ends_at <= now:
-            raise SignupError(_("This shift is over."))
+        shift = _open_shift(shift_id, lock=lock)
         active = Signup.objects.filter(ACTIVE_SIGNUP, shift=shift)
         if active.filter(volunteer=volunteer).exists():
             raise SignupError(_("You are already signed up for this shift."))
-        confirmed = active.filter(status=SignupStatus.CONFIRMED).count()
-        free = confirmed < shift.places
-        try:
-            with transaction.atomic():
-                return Signup.objects.create(
-                    shift=shift,
-                    volunteer=volunteer,
-                    status=SignupStatus.CONFIRMED if free else SignupStatus.WAITLISTED,
-                    queued_at=now,
-                    confirmed_at=now if free else None,
-                )
-        except IntegrityError as error:
-            # Only without the lock can two requests of one person get here.
-            raise SignupError(_("You are already signed up for this shift.")) from error
+        return _take_place(shift, volunteer=volunteer)
+
+
+def _open_shift(shift_id: int, *, lock: bool = True) -> Shift:
+    shift = _locked_shift(shift_id, lock=lock)
+    if shift.action.status != ActionStatus.PUBLISHED:
+        raise SignupError(_("This action is not open for sign-ups."))
+    if shift.ends_at <= timezone.now():
+        raise SignupError(_("This shift is over."))
+    return shift
+
+
+def _take_place(shift: Shift, **person) -> Signup:
+    """A confirmed place if one is free, else the end of the line.
+
+    The caller holds the lock on `shift`.
+    """
+    now = timezone.now()
+    confirmed = Signup.objects.filter(
+        shift=shift, status=SignupStatus.CONFIRMED
+    ).count()
+    free = confirmed < shift.places
+    try:
+        with transaction.atomic():
+            return Signup.objects.create(
+                shift=shift,
+                status=SignupStatus.CONFIRMED if free else SignupStatus.WAITLISTED,
+                queued_at=now,
+                confirmed_at=now if free else None,
+                **person,
+            )
+    except IntegrityError as error:
+        # Only without the lock can two requests of one person get here.
+        raise SignupError(_("You are already signed up for this shift.")) from error
+
+
+GUEST_CONFIRM_HOURS = 48
+
+
+def request_guest_signup(
+    *, shift_id: int, name: str, email: str, confirm_url
+) -> GuestSignupRequest:
+    """E-mail a confirmation link; nothing is held until it is followed.
+
+    `confirm_url(token)` builds the link.
+    """
+    shift = _open_shift(shift_id, lock=False)
+    request = GuestSignupRequest.objects.create(
+        shift=shift,
+        name=name.strip(),
+        email=email.strip().lower(),
+        token=secrets.token_urlsafe(32),
+    )
+    send_mail(
+        subject=_("Confirm your signup: %(action)s") % {"action": shift.action.title},
+        message=_(
+            "Hello %(name)s,\n\nTo sign up as %(role)s at %(action)s, confirm "
+            "here within %(hours)s hours:\n%(url)s\n\n"
+            "If you did not ask for this, ignore this message; nothing happens."
+        )
+        % {
+            "name": request.name,
+            "role": shift.get_role_display(),
+            "action": shift.action.title,
+            "hours": GUEST_CONFIRM_HOURS,
+            "url": confirm_url(request.token),
+        },
+        from_email=None,
+        recipient_list=[request.email],
+    )
+    return request
+
+
+def confirm_guest_signup(*, token: str) -> Signup:
+    """Turn a confirmed request into a signup (a place or the waitlist)."""
+    with transaction.atomic():
+        request = (
+            GuestSignupRequest.objects.select_for_update().filter(token=token).first()
+        )
+        if request is None:
+            raise SignupError(_("This link is not valid any more."))
+        age = timezone.now() - request.created_at
+        if age > dt.timedelta(hours=GUEST_CONFIRM_HOURS):
+            request.delete()
+            raise SignupError(_("This link has expired; please sign up again."))
+        shift = _open_shift(request.shift_id)
+        already = Signup.objects.filter(
+            ACTIVE_SIGNUP, shift=shift, guest_email__iexact=request.email
+        ).exists()
+        if already:
+            request.delete()
+            raise SignupError(_("You are already signed up for this shift."))
+        signup = _take_place(
+            shift,
+            guest_name=request.name,
+            guest_email=request.email,
+            manage_token=secrets.token_urlsafe(32),
+        )
+        request.delete()
+        return signup
 
 
 def cancel_signup(*, signup_id: int, lock: bool = True) -> list[Signup]:

@@ -1,17 +1,22 @@
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from events import selectors, services
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.feeds import CalendarResponse, Feed
-from events.forms import ActionFilterForm
+from events.forms import ActionFilterForm, GuestSignupForm
 from events.models import ACTIVE_SIGNUP, Campaign, Shift, Signup, SignupStatus
 from events.pagination import paginate
 from networks import selectors as network_selectors
@@ -379,3 +384,83 @@ def delete_account(request):
     user.delete()
     messages.success(request, _("Your account and everything about you are deleted."))
     return redirect("events:home")
+
+
+# Signing up without an account: name and address, confirmed from the e-mail.
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def shift_join(request, shift_id: int):
+    shift = get_object_or_404(
+        Shift.objects.select_related("action"),
+        pk=shift_id,
+        action__in=selectors.public_actions(),
+    )
+    back = shift.action.get_absolute_url() + f"#shift-{shift.pk}"
+    if request.user.is_authenticated:
+        return redirect(back)
+    form = GuestSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="guest_signup"):
+            messages.error(request, _("Too many signups from here; try again later."))
+            return redirect(back)
+        if not form.is_spam():
+            try:
+                services.request_guest_signup(
+                    shift_id=shift.pk,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    confirm_url=lambda token: request.build_absolute_uri(
+                        reverse("events:guest-confirm", kwargs={"token": token})
+                    ),
+                )
+            except services.SignupError as error:
+                messages.error(request, str(error))
+                return redirect(back)
+        messages.info(
+            request,
+            _(
+                "Almost done: we e-mailed you a link. "
+                "Your signup counts once you follow it."
+            ),
+        )
+        return redirect(back)
+    return render(request, "events/shift_join.html", {"shift": shift, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def guest_confirm(request, token: str):
+    # Confirming needs a press of the button: mail scanners open links (GET).
+    if request.method == "POST":
+        try:
+            signup = services.confirm_guest_signup(token=token)
+        except services.SignupError as error:
+            messages.error(request, str(error))
+            return redirect("events:action-list")
+        return redirect("events:guest-signup", token=signup.manage_token)
+    return render(request, "events/guest_confirm.html", {"token": token})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def guest_signup(request, token: str):
+    """A guest's own signup, reached by the private link; anyone else gets 404."""
+    if not token:
+        raise Http404
+    signup = get_object_or_404(
+        Signup.objects.select_related("shift__action"), manage_token=token
+    )
+    if request.method == "POST" and signup.status != SignupStatus.CANCELLED:
+        services.cancel_signup(signup_id=signup.pk)
+        messages.success(request, _("Your signup is cancelled."))
+        return redirect("events:guest-signup", token=token)
+    ahead = 0
+    if signup.status == SignupStatus.WAITLISTED:
+        ahead = signup.shift.signups.filter(
+            status=SignupStatus.WAITLISTED, queued_at__lt=signup.queued_at
+        ).count()
+    response = render(
+        request, "events/guest_signup.html", {"signup": signup, "ahead": ahead}
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
