@@ -19,4 +19,9 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.record_heartbeat",
         "schedule": 60.0,
     },
+    # Personal data past its use (events.services.purge_personal_data).
+    "purge-personal-data": {
+        "task": "events.tasks.purge_personal_data",
+        "schedule": 3600.0,
+    },
 }

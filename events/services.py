@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from events.models import (
     SignupStatus,
 )
 from networks.geocoding import GeocodeStatus, geocode
-from networks.models import ORGANIZING_ROLES
+from networks.models import ORGANIZING_ROLES, Invitation
 from networks.services import record, unique_slug
 
 
@@ -505,3 +506,35 @@ def review_submission(
             changes={"note": [None, action.campaign_review_note]} if note else {},
         )
     return action
+
+
+# Personal data is kept only while it is needed.
+
+GUEST_DATA_DAYS = 30
+INVITATION_KEEP_DAYS = 30
+
+
+def purge_personal_data(*, now=None) -> dict[str, int]:
+    """Delete personal data that is no longer needed. Returns what went.
+
+    - unconfirmed guest requests, once their link has expired;
+    - guests' signups (their name and address), 30 days after the shift ended;
+    - invitations (an address), 30 days after they were accepted or expired.
+    """
+    now = now or timezone.now()
+    requests, _ = GuestSignupRequest.objects.filter(
+        created_at__lt=now - dt.timedelta(hours=GUEST_CONFIRM_HOURS)
+    ).delete()
+    guests, _ = Signup.objects.filter(
+        volunteer__isnull=True,
+        shift__ends_at__lt=now - dt.timedelta(days=GUEST_DATA_DAYS),
+    ).delete()
+    old = now - dt.timedelta(days=INVITATION_KEEP_DAYS)
+    invitations, _ = Invitation.objects.filter(
+        Q(accepted_at__lt=old) | Q(accepted_at__isnull=True, expires_at__lt=old)
+    ).delete()
+    return {
+        "guest requests": requests,
+        "guest signups": guests,
+        "invitations": invitations,
+    }

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -143,3 +144,26 @@ def test_pages_cost_the_same_queries_at_1_and_100_signups(client, volunteer, url
         return len(queries)
 
     assert queries_with(1) == queries_with(100)
+
+
+def test_a_forged_post_without_the_csrf_token_is_refused(volunteer):
+    forger = Client(enforce_csrf_checks=True)
+    forger.force_login(volunteer)
+    shift = ShiftFactory()
+
+    response = forger.post(f"/shifts/{shift.pk}/signup/")
+
+    assert response.status_code == 403
+    assert not Signup.objects.exists()
+
+
+def test_people_signed_up_see_why_an_action_was_cancelled(client, volunteer):
+    shift = ShiftFactory()
+    sign_up(shift_id=shift.pk, volunteer=volunteer)
+    shift.action.status = ActionStatus.CANCELLED
+    shift.action.cancellation_reason = "Permit withdrawn by the city"
+    shift.action.save()
+
+    page = client.get("/me/shifts/").content.decode()
+
+    assert "Permit withdrawn by the city" in page
