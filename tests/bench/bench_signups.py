@@ -9,7 +9,8 @@ barrier, each signing up through `events.services.sign_up` on its own thread
 and connection. Prints signups per second (clients / time from release to the
 last commit), the median and p95 time of one signup, and, as the baseline
 measured in the same run, one client signing the same number of people up
-one after another. The database allows 100 connections, so the 200 clients
+one after another. Then the queries of the action (signup), roster and
+"my shifts" pages at 1 and at 100 signups. The database allows 100 connections, so the 200 clients
 share 90 (a pool, as a deployment would); the wait for a connection counts.
 """
 
@@ -33,7 +34,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
+    override_settings,  # noqa: E402
     setup_databases,
     setup_test_environment,
     teardown_databases,
@@ -41,7 +44,12 @@ from django.test.utils import (  # noqa: E402
 
 from events.models import Signup, SignupStatus  # noqa: E402
 from events.services import sign_up  # noqa: E402
-from tests.factories import ShiftFactory, UserFactory  # noqa: E402
+from networks.services import create_organization  # noqa: E402
+from tests.factories import (  # noqa: E402
+    ActionFactory,
+    ShiftFactory,
+    UserFactory,
+)
 
 MAX_CONNECTIONS = 90
 
@@ -90,6 +98,42 @@ def sequential(count: int) -> tuple[float, list[float]]:
     return count / (time.perf_counter() - started), latencies
 
 
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def page_queries(signups: int) -> dict[str, int]:
+    """Queries of the action (signup), roster and my-shifts pages."""
+    organizer = UserFactory()
+    organization = create_organization(user=organizer, name="Bench", kind="network")
+    action = ActionFactory(organizers=[organization])
+    me = UserFactory()
+    shifts = [ShiftFactory(action=action, places=signups) for _ in range(signups)]
+    for shift in shifts:
+        sign_up(shift_id=shift.pk, volunteer=me)
+    for person in UserFactory.create_batch(signups - 1):
+        sign_up(shift_id=shifts[0].pk, volunteer=person)
+    pages = {
+        "action (signup) page": (me, action.get_absolute_url()),
+        "roster": (organizer, f"/manage/shifts/{shifts[0].pk}/roster/"),
+        "my shifts": (me, "/me/shifts/"),
+    }
+    counts = {}
+    for name, (user, url) in pages.items():
+        client = Client()
+        client.force_login(user)
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            assert client.get(url).status_code == 200, url
+        counts[name] = counter.count
+    return counts
+
+
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
@@ -104,6 +148,17 @@ def main() -> None:
     try:
         if connection.vendor != "postgresql":
             sys.exit("bench_signups: needs PostgreSQL; set DATABASE_URL")
+        settings_override = override_settings(
+            SECURE_SSL_REDIRECT=False,
+            ALLOWED_HOSTS=["testserver"],
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {
+                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                },
+            },
+        )
+        settings_override.enable()
         print(f"{'clients':<28}{'signups/s':>10}{'median ms':>11}{'p95 ms':>9}")
         for clients in (50, 200):
             for label, measure in (
@@ -119,6 +174,10 @@ def main() -> None:
                     f"{label:<28}{statistics.median(rates):>10.0f}"
                     f"{statistics.median(latencies):>11.2f}{p95(latencies):>9.2f}"
                 )
+        one, hundred = page_queries(1), page_queries(100)
+        print(f"\n{'page':<24}{'queries at 1':>14}{'at 100 signups':>16}")
+        for name in one:
+            print(f"{name:<24}{one[name]:>14}{hundred[name]:>16}")
     finally:
         connections.close_all()
         teardown_databases(old, verbosity=0)
