@@ -10,8 +10,9 @@ and connection. Prints signups per second (clients / time from release to the
 last commit), the median and p95 time of one signup, and, as the baseline
 measured in the same run, one client signing the same number of people up
 one after another. Then the queries of the action (signup), roster and
-"my shifts" pages at 1 and at 100 signups. The database allows 100 connections, so the 200 clients
-share 90 (a pool, as a deployment would); the wait for a connection counts.
+"my shifts" pages at 1 and at 100 signups. The database allows 100
+connections, so the 200 clients share 90 (a pool, as a deployment would);
+the wait for a connection counts.
 """
 
 from __future__ import annotations
