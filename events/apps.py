@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from events.feeds import invalidate
-        from events.models import Action, Campaign
+        from events.models import Action, Campaign, Shift, Signup
         from networks.models import Organization, SourceDocument
 
         def changed(**kwargs):
@@ -18,7 +18,7 @@ class EventsConfig(AppConfig):
                 invalidate()
 
         # Everything a calendar feed shows: a write to any of it is a new version.
-        for model in (Action, Campaign, Organization, SourceDocument):
+        for model in (Action, Campaign, Shift, Signup, Organization, SourceDocument):
             # weak=False: `changed` is local to this method and would be
             # collected (and silently disconnected) once it returns.
             post_save.connect(

@@ -35,13 +35,15 @@ from events.models import (
     Campaign,
     DateBasis,
     DatePrecision,
+    Signup,
+    SignupStatus,
     TurnoutQualifier,
 )
 
 PRODID = "-//Organizer//Actions and days of action//EN"
 # Part of every feed's ETag and cache key: raise it whenever what these
 # functions emit changes, so that caches and clients fetch the new form.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 REFRESH = dt.timedelta(hours=1)
 DEFAULT_DURATION = dt.timedelta(hours=2)
 
@@ -95,6 +97,10 @@ class Labels:
     open_questions: str
     inferred_date: str
     day_of_action: str
+    waitlisted: str
+    cancelled: str
+    bring: str
+    training: str
 
     @classmethod
     def current(cls) -> Labels:
@@ -110,6 +116,10 @@ class Labels:
                 "The date is worked out from the source, not printed in it."
             ),
             day_of_action=_("Day of action: %(name)s"),
+            waitlisted=_("You are on the waitlist for this shift."),
+            cancelled=_("Cancelled: %(reason)s"),
+            bring=_("What to bring: %(what)s"),
+            training=_("Training needed: %(what)s"),
         )
 
 
@@ -235,6 +245,59 @@ def campaign_event(
     return event
 
 
+def signup_status(signup: Signup) -> str:
+    if (
+        signup.status == SignupStatus.CANCELLED
+        or signup.shift.action.status == ActionStatus.CANCELLED
+    ):
+        return "CANCELLED"
+    if signup.status == SignupStatus.WAITLISTED:
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def signup_event(signup: Signup, info: FeedInfo, *, url: str, labels: Labels) -> Event:
+    """One of a person's shifts, with its own times and role."""
+    shift, action = signup.shift, signup.shift.action
+    changed = max(
+        filter(
+            None,
+            [
+                shift.updated_at,
+                action.updated_at,
+                signup.queued_at,
+                signup.confirmed_at,
+                signup.cancelled_at,
+            ],
+        )
+    )
+    lines = []
+    if signup.status == SignupStatus.WAITLISTED:
+        lines.append(labels.waitlisted)
+    if action.status == ActionStatus.CANCELLED and action.cancellation_reason:
+        lines.append(labels.cancelled % {"reason": action.cancellation_reason})
+    if shift.what_to_bring:
+        lines.append(labels.bring % {"what": shift.what_to_bring})
+    if shift.training:
+        lines.append(labels.training % {"what": shift.training})
+    lines += ["", url]
+    event = Event()
+    event.add("uid", f"signup-{signup.pk}@{info.uid_domain}")
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    event.add("sequence", action.sequence)
+    event.add("summary", f"{shift.get_role_display()} · {action.title}")
+    event.add("status", signup_status(signup))
+    event.add("dtstart", shift.starts_at.astimezone(action.zone))
+    event.add("dtend", shift.ends_at.astimezone(action.zone))
+    location = action_location(action)
+    if location:
+        event.add("location", location)
+    event.add("description", "\n".join(lines).strip())
+    event.add("url", url)
+    return event
+
+
 def path_maker(view: str) -> Callable[[str], str]:
     """slug -> path for a detail view, reversing the URL pattern only once."""
     marker = "slug-placeholder"
@@ -247,6 +310,7 @@ def build_calendar(
     actions: Iterable[Action] = (),
     campaigns: Iterable[Campaign] = (),
     related: Related | None = None,
+    signups: Iterable[Signup] = (),
 ) -> bytes:
     related = related or Related()
     labels = Labels.current()
@@ -278,6 +342,10 @@ def build_calendar(
         if event is not None:
             calendar.add_component(event)
             dates.append(action.start_date)
+    for signup in signups:
+        url = info.site_url + action_path(signup.shift.action.slug)
+        calendar.add_component(signup_event(signup, info, url=url, labels=labels))
+        dates.append(signup.shift.starts_at.date())
     if dates:
         # VTIMEZONE for every TZID used, with only the transitions of the
         # years the events cover: small, and enough for every client.

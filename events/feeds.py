@@ -48,7 +48,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.text import slugify
 
 from events.calendar import FORMAT_VERSION, FeedInfo, Related, build_calendar
-from events.models import Action, Campaign, CampaignReview
+from events.models import Action, Campaign, CampaignReview, Signup
 from events.selectors import earliest_current_date
 
 PAST_DAYS = 400
@@ -65,6 +65,8 @@ class Feed:
     private: bool = False
     # Broad feeds hold a window of dates and a cap; narrow ones hold everything.
     windowed: bool = True
+    # A person's own shifts (their private feed).
+    signups: QuerySet[Signup] = field(default_factory=Signup.objects.none)
 
     def filename(self) -> str:
         return (slugify(self.name) or "calendar")[:80] + ".ics"
@@ -247,12 +249,17 @@ class CalendarResponse(HttpResponse):
         body = cache.get(cache_key)
         if body is None:
             actions, campaigns, related = feed_rows(feed, today)
+            signups = list(
+                feed.signups.select_related("shift__action").order_by(
+                    "shift__starts_at", "pk"
+                )
+            )
             info = FeedInfo(
                 name=feed.name,
                 site_url=settings.SITE_URL,
                 uid_domain=settings.CALENDAR_UID_DOMAIN,
             )
-            calendar = build_calendar(info, actions, campaigns, related)
+            calendar = build_calendar(info, actions, campaigns, related, signups)
             body = gzip.compress(calendar, compresslevel=6, mtime=0)
             cache.set(cache_key, body, CACHE_SECONDS)
         return body

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import feeds
 from events.models import (
     ACTIVE_SIGNUP,
     MAX_PLACES,
@@ -247,6 +248,8 @@ def _promote(shift: Shift) -> list[Signup]:
         signup.status = SignupStatus.CONFIRMED
         signup.confirmed_at = now
     Signup.objects.bulk_update(waiting, ["status", "confirmed_at"])
+    if waiting:
+        feeds.invalidate()  # bulk_update sends no signals
     return waiting
 
 

@@ -100,6 +100,21 @@ urlpatterns = [
     path("me/", views.my_account, name="my-account"),
     path("me/data.json", views.my_data, name="my-data"),
     path("me/delete/", views.delete_account, name="delete-account"),
+    path(
+        "me/feed/regenerate/",
+        views.regenerate_feed_token,
+        name="regenerate-feed-token",
+    ),
+    path(
+        "feeds/private/<str:token>/shifts.ics",
+        views.my_shifts_calendar,
+        name="my-calendar",
+    ),
+    path(
+        "feeds/private/<str:token>/organizations/<slug:slug>.ics",
+        views.organization_private_calendar,
+        name="organization-private-calendar",
+    ),
     path("signups/<int:signup_id>/cancel/", views.signup_cancel, name="signup-cancel"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -15,12 +18,20 @@ from django.views.decorators.http import (
 
 from events import selectors, services
 from events.calendar import google_calendar_url, outlook_calendar_url
-from events.feeds import CalendarResponse, Feed
+from events.feeds import PAST_DAYS, CalendarResponse, Feed
 from events.forms import ActionFilterForm, GuestSignupForm
-from events.models import ACTIVE_SIGNUP, Campaign, Shift, Signup, SignupStatus
+from events.models import (
+    ACTIVE_SIGNUP,
+    Action,
+    Campaign,
+    Shift,
+    Signup,
+    SignupStatus,
+)
 from events.pagination import paginate
 from networks import selectors as network_selectors
-from networks.models import Organization, Role
+from networks import services as network_services
+from networks.models import FeedToken, Organization, Role
 
 PAGE_SIZE = 20
 
@@ -307,7 +318,23 @@ def signup_cancel(request, signup_id: int):
 @login_required
 @require_safe
 def my_account(request):
-    return render(request, "events/my_account.html")
+    token = network_services.feed_token(request.user)
+    context = {
+        "feed_path": reverse("events:my-calendar", kwargs={"token": token}),
+        "organizer_feeds": [
+            (
+                organization,
+                reverse(
+                    "events:organization-private-calendar",
+                    kwargs={"token": token, "slug": organization.slug},
+                ),
+            )
+            for organization in network_selectors.organizing(request.user)
+        ],
+    }
+    response = render(request, "events/my_account.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -464,3 +491,53 @@ def guest_signup(request, token: str):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# Private calendar feeds, reached through the person's revocable token.
+
+
+def feed_owner(token: str):
+    owner = FeedToken.objects.select_related("user").filter(token=token).first()
+    if owner is None or not owner.user.is_active:
+        raise Http404
+    return owner.user
+
+
+@require_safe
+def my_shifts_calendar(request, token: str):
+    user = feed_owner(token)
+    since = timezone.now() - dt.timedelta(days=PAST_DAYS)
+    return CalendarResponse.for_feed(
+        request,
+        Feed(
+            name=_("My shifts"),
+            actions=Action.objects.none(),
+            signups=Signup.objects.filter(volunteer=user, shift__ends_at__gte=since),
+            private=True,
+        ),
+    )
+
+
+@require_safe
+def organization_private_calendar(request, token: str, slug: str):
+    """An organization's actions including drafts, for its organizers."""
+    user = feed_owner(token)
+    organization = get_object_or_404(network_selectors.organizing(user), slug=slug)
+    return CalendarResponse.for_feed(
+        request,
+        Feed(
+            name=_("%(name)s: all actions, drafts too") % {"name": organization.name},
+            actions=Action.objects.filter(organizers=organization),
+            private=True,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def regenerate_feed_token(request):
+    network_services.regenerate_feed_token(request.user)
+    messages.success(
+        request, _("New private feed addresses made; the old ones no longer work.")
+    )
+    return redirect("events:my-account")

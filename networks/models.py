@@ -176,6 +176,26 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.subject}"
 
 
+class FeedToken(models.Model):
+    """The secret in the address of a person's private calendar feeds.
+
+    Regenerating it replaces the token, so every old address stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
 class Heartbeat(models.Model):
     """When a periodic job last ran, so staff can see that beat and workers live."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from networks.models import (
     AuditEntry,
+    FeedToken,
     Heartbeat,
     Invitation,
     Membership,
@@ -213,3 +214,19 @@ def accept_invitation(*, token: str, user) -> Membership:
         role=invitation.role,
         actor=user,
     )
+
+
+def feed_token(user) -> str:
+    """The person's private feed token, made on first use."""
+    token, _created = FeedToken.objects.get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return token.token
+
+
+def regenerate_feed_token(user) -> str:
+    """A new token; addresses with the old one answer 404 from now on."""
+    token, _created = FeedToken.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    return token.token
