@@ -8,7 +8,6 @@ exist. Member management and the audit log are for the organization's admins.
 import csv
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -90,39 +89,21 @@ def organization(request, slug: str):
         if not is_admin:
             raise Http404
         if form.is_valid():
-            person = (
-                get_user_model()
-                .objects.filter(email__iexact=form.cleaned_data["email"])
-                .first()
+            # Always an invitation, never a silent add: people choose to join,
+            # and the answer does not tell the admin who has an account.
+            network_services.invite(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                accept_url=lambda token: request.build_absolute_uri(
+                    reverse("events:invitation", kwargs={"token": token})
+                ),
             )
-            if person is None:
-                network_services.invite(
-                    organization=organization,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                    accept_url=lambda token: request.build_absolute_uri(
-                        reverse("events:invitation", kwargs={"token": token})
-                    ),
-                )
-                messages.success(
-                    request,
-                    _("No account uses this address yet; we e-mailed an invitation."),
-                )
-                return redirect("events:manage-organization", slug=slug)
-            else:
-                try:
-                    network_services.set_member(
-                        organization=organization,
-                        user=person,
-                        role=form.cleaned_data["role"],
-                        actor=request.user,
-                    )
-                except network_services.MembershipError as error:
-                    messages.error(request, str(error))
-                else:
-                    messages.success(request, _("Membership saved."))
-                    return redirect("events:manage-organization", slug=slug)
+            messages.success(
+                request, _("We e-mailed an invitation; they join when they accept it.")
+            )
+            return redirect("events:manage-organization", slug=slug)
     actions = (
         Action.objects.filter(organizers=organization)
         .annotate(shift_count=Count("shifts", distinct=True))

@@ -83,6 +83,28 @@ def urls(world) -> dict[str, tuple[str, str]]:
 
 ORGANIZING = {"organizer", "admin"}
 ADMIN_ONLY = {"membership"}
+# Pages of one's own, and one public page, in the same table.
+OWN_PAGES = {
+    "my shifts": ("get", "/me/shifts/"),
+    "my account": ("get", "/me/"),
+    "my data": ("get", "/me/data.json"),
+}
+
+
+def expected(name: str, method: str, who: str) -> int:
+    if name == "public action page":
+        return 200
+    if who == "anonymous":
+        return 302  # to the login page
+    if name in OWN_PAGES:
+        return 200
+    if name == "cancel the volunteer's signup":
+        return 302 if who == "volunteer" else 404
+    if name in ADMIN_ONLY:
+        return 302 if who == "admin" else 404
+    if who in ORGANIZING:
+        return 302 if method == "post" else 200
+    return 404
 
 
 @pytest.mark.parametrize(
@@ -101,20 +123,22 @@ def test_permission_table(client, world, who):
     person = world["people"][who]
     if person:
         client.force_login(person)
-    for name, (method, url) in urls(world).items():
-        response = getattr(client, method)(
-            url, {"role": "member"} if name == "membership" else {}
-        )
-        if person is None:
-            expected = {302}
-        elif name in ADMIN_ONLY:
-            expected = {302} if who == "admin" else {404}
-        elif who in ORGANIZING:
-            expected = {302} if method == "post" else {200}
-        else:
-            expected = {404}
-        assert response.status_code in expected, (who, name, response.status_code)
-        if person is None:
+    table = {
+        **urls(world),
+        **OWN_PAGES,
+        "public action page": ("get", world["action"].get_absolute_url()),
+        # Last: it changes the signup the rows above use.
+        "cancel the volunteer's signup": (
+            "post",
+            f"/signups/{world['signup'].pk}/cancel/",
+        ),
+    }
+    for name, (method, url) in table.items():
+        data = {"role": "member"} if name == "membership" else {}
+        response = getattr(client, method)(url, data)
+        want = expected(name, method, who)
+        assert response.status_code == want, (who, name, response.status_code)
+        if want == 302 and person is None:
             assert response["Location"].startswith("/accounts/login/")
 
 
@@ -365,26 +389,37 @@ def test_admins_see_the_audit_log_and_members_but_organizers_do_not(client, worl
     assert "admin@example.org" in admin_page
 
 
-def test_an_admin_adds_a_member_by_email_and_cannot_remove_the_last_admin(
-    client, world
-):
+def test_inviting_an_existing_account_adds_nobody_until_they_accept(client, world):
     admin = world["people"]["admin"]
     client.force_login(admin)
-    newcomer = UserFactory(email="newcomer@example.org")
+    newcomer = verified_user("newcomer@example.org")
     slug = world["organization"].slug
 
-    client.post(
+    known = client.post(
         f"/manage/o/{slug}/", {"email": "NEWCOMER@example.org", "role": "organizer"}
     )
     unknown = client.post(
         f"/manage/o/{slug}/", {"email": "nobody@example.org", "role": "member"}
     )
-    own = Membership.objects.get(user=admin)
-    client.post(f"/manage/memberships/{own.pk}/", {"remove": "1"})
 
+    # The same answer whether or not the address has an account.
+    assert known.status_code == unknown.status_code == 302
+    assert not Membership.objects.filter(user=newcomer).exists()
+    client.force_login(newcomer)
+    client.post(invitation_link(mail.outbox[-2]))
     assert Membership.objects.get(user=newcomer).role == Role.ORGANIZER
-    assert unknown.status_code == 302
-    assert Invitation.objects.get(email="nobody@example.org").role == Role.MEMBER
+
+
+def test_the_last_admin_cannot_be_removed(client, world):
+    admin = world["people"]["admin"]
+    client.force_login(admin)
+    own = Membership.objects.get(user=admin)
+
+    response = client.post(
+        f"/manage/memberships/{own.pk}/", {"remove": "1"}, follow=True
+    )
+
+    assert "at least one admin" in response.content.decode()
     assert Membership.objects.filter(pk=own.pk, role=Role.ADMIN).exists()
 
 
