@@ -23,32 +23,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+import harness  # noqa: E402 - this folder is on the path
 
-import django  # noqa: E402
-
-django.setup()
+harness.setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    override_settings,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
 from icalendar import Calendar, Event  # noqa: E402
 
 from events import feeds  # noqa: E402
@@ -173,13 +158,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    setup_test_environment()
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        with override_settings(SECURE_SSL_REDIRECT=False, ALLOWED_HOSTS=["testserver"]):
-            run(args.runs)
-    finally:
-        teardown_databases(old, verbosity=0)
+    with harness.throwaway_database():
+        run(args.runs)
 
 
 def run(runs: int) -> None:

@@ -15,30 +15,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+import harness  # noqa: E402 - this folder is on the path
 
-import django  # noqa: E402
-
-django.setup()
+harness.setup_django()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    override_settings,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
 
 from events.models import Action, ActionKind, Campaign, DatePrecision  # noqa: E402
 from networks.models import Organization, SourceDocument  # noqa: E402
@@ -135,15 +120,6 @@ def pages() -> dict[str, str]:
     }
 
 
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def measure_all(client: Client, urls: dict[str, str], runs: int) -> dict:
     """Median, p95 and query count per page, requesting the pages in turn.
 
@@ -154,7 +130,7 @@ def measure_all(client: Client, urls: dict[str, str], runs: int) -> dict:
         for _ in range(3):
             assert client.get(url).status_code == 200, url
         # Django resets connection.queries at each request: count with a wrapper.
-        counter = QueryCounter()
+        counter = harness.QueryCounter()
         with connection.execute_wrapper(counter):
             client.get(url)
         queries[name] = counter.count
@@ -177,21 +153,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    setup_test_environment()
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
-        with override_settings(
-            SECURE_SSL_REDIRECT=False,
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            },
-        ):
-            run(args.runs)
-    finally:
-        teardown_databases(old, verbosity=0)
+    with harness.throwaway_database():
+        run(args.runs)
 
 
 def run(runs: int) -> None:

@@ -18,30 +18,17 @@ the wait for a connection counts.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+import harness  # noqa: E402 - this folder is on the path
 
-import django  # noqa: E402
-
-django.setup()
+harness.setup_django()
 
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    override_settings,  # noqa: E402
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
 
 from events.models import Signup, SignupStatus  # noqa: E402
 from events.services import sign_up  # noqa: E402
@@ -99,15 +86,6 @@ def sequential(count: int) -> tuple[float, list[float]]:
     return count / (time.perf_counter() - started), latencies
 
 
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def page_queries(signups: int) -> dict[str, int]:
     """Queries of the action (signup), roster and my-shifts pages."""
     organizer = UserFactory()
@@ -128,7 +106,7 @@ def page_queries(signups: int) -> dict[str, int]:
     for name, (user, url) in pages.items():
         client = Client()
         client.force_login(user)
-        counter = QueryCounter()
+        counter = harness.QueryCounter()
         with connection.execute_wrapper(counter):
             assert client.get(url).status_code == 200, url
         counts[name] = counter.count
@@ -144,22 +122,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    setup_test_environment()
-    old = setup_databases(verbosity=0, interactive=False)
-    try:
+    with harness.throwaway_database():
         if connection.vendor != "postgresql":
             sys.exit("bench_signups: needs PostgreSQL; set DATABASE_URL")
-        settings_override = override_settings(
-            SECURE_SSL_REDIRECT=False,
-            ALLOWED_HOSTS=["testserver"],
-            STORAGES={
-                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                "staticfiles": {
-                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-                },
-            },
-        )
-        settings_override.enable()
         print(f"{'clients':<28}{'signups/s':>10}{'median ms':>11}{'p95 ms':>9}")
         for clients in (50, 200):
             for label, measure in (
@@ -179,9 +144,6 @@ def main() -> None:
         print(f"\n{'page':<24}{'queries at 1':>14}{'at 100 signups':>16}")
         for name in one:
             print(f"{name:<24}{one[name]:>14}{hundred[name]:>16}")
-    finally:
-        connections.close_all()
-        teardown_databases(old, verbosity=0)
 
 
 if __name__ == "__main__":
