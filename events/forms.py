@@ -16,7 +16,7 @@ from events.models import (
     validate_timezone,
 )
 from networks.geocoding import geocode
-from networks.models import Organization, Role
+from networks.models import Organization, OrganizationKind, Role
 
 WHEN_CHOICES = [
     ("upcoming", _("Upcoming")),
@@ -440,3 +440,35 @@ class GuestSignupForm(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
+
+
+class MembershipChangeForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, required=False)
+    remove = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("remove") and not cleaned.get("role"):
+            raise forms.ValidationError(_("Choose a role, or remove the member."))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+
+class CheckInForm(forms.Form):
+    present = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda v: v == "1",
+        empty_value=True,
+        required=False,
+    )

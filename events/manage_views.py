@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import selectors, services
-from events.forms import ActionForm, CampaignForm, CancelForm, MemberForm, ShiftForm
+from events.forms import (
+    ActionForm,
+    CampaignForm,
+    CancelForm,
+    CheckInForm,
+    MemberForm,
+    MembershipChangeForm,
+    OrganizationForm,
+    ReviewForm,
+    ShiftForm,
+)
 from events.models import (
     Action,
     Campaign,
@@ -59,14 +69,15 @@ def organizing_organization(user, slug: str):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request):
+    form = OrganizationForm(request.POST or None)
     if request.method == "POST":
-        name = request.POST.get("name", "").strip()[:200]
-        kind = request.POST.get("kind", "")
-        if not name or kind not in OrganizationKind.values:
+        if not form.is_valid():
             messages.error(request, _("Give the organization a name and a kind."))
         else:
             organization = network_services.create_organization(
-                user=request.user, name=name, kind=kind
+                user=request.user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
             )
             return redirect("events:manage-organization", slug=organization.slug)
     return render(
@@ -137,14 +148,18 @@ def membership(request, membership_id: int):
     if not network_selectors.is_admin(request.user, membership.organization):
         raise Http404
     slug = membership.organization.slug
+    form = MembershipChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role, or remove the member."))
+        return redirect("events:manage-organization", slug=slug)
     try:
-        if request.POST.get("remove"):
+        if form.cleaned_data["remove"]:
             network_services.remove_member(membership=membership, actor=request.user)
-        elif request.POST.get("role") in Role.values:
+        else:
             network_services.set_member(
                 organization=membership.organization,
                 user=membership.user,
-                role=request.POST["role"],
+                role=form.cleaned_data["role"],
                 actor=request.user,
             )
     except network_services.MembershipError as error:
@@ -342,7 +357,9 @@ def csv_safe(value: str) -> str:
 def check_in(request, signup_id: int):
     signup = get_object_or_404(Signup.objects.select_related("shift"), pk=signup_id)
     organizing_shift(request.user, signup.shift_id)
-    services.check_in(signup=signup, present=request.POST.get("present") != "0")
+    form = CheckInForm(request.POST)
+    present = form.cleaned_data["present"] if form.is_valid() else True
+    services.check_in(signup=signup, present=present)
     return redirect("events:manage-roster", shift_id=signup.shift_id)
 
 
@@ -413,11 +430,17 @@ def action_review(request, action_id: int):
     )
     if not services.moderates(request.user, action.campaign):
         raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Approve or reject; a note is at most 500 characters.")
+        )
+        return redirect("events:manage-campaign", slug=action.campaign.slug)
     services.review_submission(
         action=action,
         actor=request.user,
-        approve=request.POST.get("decision") == "approve",
-        note=request.POST.get("note", ""),
+        approve=form.cleaned_data["decision"] == "approve",
+        note=form.cleaned_data["note"],
     )
     return redirect("events:manage-campaign", slug=action.campaign.slug)
 

@@ -495,3 +495,24 @@ def test_an_invitation_works_only_for_its_address_and_in_time(client, world):
     assert "has expired" in late.content.decode()
     assert not Membership.objects.filter(user__email="invited@example.org").exists()
     assert client.get("/invitations/not-a-token/").status_code == 404
+
+
+@pytest.mark.parametrize("data", [{}, {"role": "overlord"}])
+def test_a_bad_membership_change_is_refused_and_changes_nothing(client, world, data):
+    client.force_login(world["people"]["admin"])
+    membership = Membership.objects.get(role=Role.MEMBER)
+
+    response = client.post(f"/manage/memberships/{membership.pk}/", data, follow=True)
+
+    assert "Choose a role, or remove the member" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER
+
+
+def test_a_bad_organization_is_refused(client):
+    client.force_login(UserFactory())
+
+    response = client.post("/manage/", {"name": "", "kind": "cult"}, follow=True)
+
+    assert "Give the organization a name and a kind" in response.content.decode()
+    assert not Membership.objects.exists()
