@@ -25,7 +25,7 @@ from events.models import (
     SignupStatus,
 )
 from networks.geocoding import GeocodeStatus, geocode
-from networks.models import ORGANIZING_ROLES, Invitation
+from networks.models import ORGANIZING_ROLES, AuditVerb, Invitation
 from networks.services import record, unique_slug
 
 
@@ -302,7 +302,7 @@ def create_action(*, organization, actor, values: dict) -> Action:
     action.full_clean()
     action.save()
     action.organizers.set([organization])
-    _audit_action(action, actor, "created action")
+    _audit_action(action, actor, AuditVerb.CREATED_ACTION)
     return action
 
 
@@ -323,7 +323,7 @@ def update_action(*, action: Action, actor, values: dict) -> Action:
         refresh_place(action=action)
     action.full_clean()
     action.save()
-    _audit_action(action, actor, "changed action", changes)
+    _audit_action(action, actor, AuditVerb.CHANGED_ACTION, changes)
     return action
 
 
@@ -335,7 +335,9 @@ def publish_action(*, action: Action, actor) -> Action:
         action.status = ActionStatus.PUBLISHED
         action.cancellation_reason = ""
         action.save()
-        _audit_action(action, actor, "published", {"status": [old, action.status]})
+        _audit_action(
+            action, actor, AuditVerb.PUBLISHED, {"status": [old, action.status]}
+        )
     return action
 
 
@@ -353,7 +355,10 @@ def cancel_action(*, action: Action, actor, reason: str) -> Action:
     action.cancellation_reason = reason
     action.save()
     _audit_action(
-        action, actor, "cancelled", {"status": [old, action.status], "reason": reason}
+        action,
+        actor,
+        AuditVerb.CANCELLED,
+        {"status": [old, action.status], "reason": reason},
     )
     return action
 
@@ -383,7 +388,9 @@ def duplicate_action(*, action: Action, actor) -> Action:
         )
         for shift in action.shifts.all()
     )
-    _audit_action(copy, actor, "duplicated action", {"from": [None, action.slug]})
+    _audit_action(
+        copy, actor, AuditVerb.DUPLICATED_ACTION, {"from": [None, action.slug]}
+    )
     return copy
 
 
@@ -398,7 +405,7 @@ def add_shift(*, action: Action, actor, values: dict) -> Shift:
     _audit_action(
         action,
         actor,
-        "added shift",
+        AuditVerb.ADDED_SHIFT,
         {"role": [None, shift.role], "places": [None, shift.places]},
     )
     return shift
@@ -411,7 +418,10 @@ def update_shift(*, shift: Shift, actor, values: dict) -> Shift:
         old = shift.places
         set_places(shift_id=shift.pk, places=values["places"])
         _audit_action(
-            shift.action, actor, "changed places", {"places": [old, values["places"]]}
+            shift.action,
+            actor,
+            AuditVerb.CHANGED_PLACES,
+            {"places": [old, values["places"]]},
         )
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     changes = {}
@@ -422,7 +432,7 @@ def update_shift(*, shift: Shift, actor, values: dict) -> Shift:
     if changes:
         shift.full_clean()
         shift.save()
-        _audit_action(shift.action, actor, "changed shift", changes)
+        _audit_action(shift.action, actor, AuditVerb.CHANGED_SHIFT, changes)
     return shift
 
 
@@ -433,7 +443,9 @@ def remove_shift(*, shift: Shift, actor) -> None:
         raise SignupError(
             _("People are signed up for this shift; cancel their signups first.")
         )
-    _audit_action(shift.action, actor, "removed shift", {"role": [shift.role, None]})
+    _audit_action(
+        shift.action, actor, AuditVerb.REMOVED_SHIFT, {"role": [shift.role, None]}
+    )
     shift.delete()
 
 
@@ -460,7 +472,7 @@ def create_campaign(*, organization, actor, values: dict) -> Campaign:
     record(
         organization=organization,
         actor=actor,
-        verb="created day of action",
+        verb=AuditVerb.CREATED_CAMPAIGN,
         subject=campaign,
     )
     return campaign
@@ -485,7 +497,7 @@ def submit_to_campaign(*, action: Action, campaign: Campaign, actor) -> Action:
     action.campaign_review_note = ""
     action.save()
     _audit_action(
-        action, actor, "submitted to day of action", {"campaign": [None, campaign.name]}
+        action, actor, AuditVerb.SUBMITTED, {"campaign": [None, campaign.name]}
     )
     return action
 
@@ -504,7 +516,7 @@ def review_submission(
         record(
             organization=organization,
             actor=actor,
-            verb="approved local action" if approve else "rejected local action",
+            verb=AuditVerb.APPROVED if approve else AuditVerb.REJECTED,
             subject=action.title,
             changes={"note": [None, action.campaign_review_note]} if note else {},
         )

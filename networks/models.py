@@ -146,6 +146,29 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organization}"
 
 
+class AuditVerb(models.TextChoices):
+    """What an audit entry records; the value is stored, the label shown."""
+
+    CREATED = "created", _("created the organization")
+    ADDED_MEMBER = "added member", _("added a member")
+    CHANGED_ROLE = "changed role", _("changed a role")
+    REMOVED_MEMBER = "removed member", _("removed a member")
+    INVITED = "invited", _("invited")
+    CREATED_ACTION = "created action", _("created an action")
+    CHANGED_ACTION = "changed action", _("changed an action")
+    PUBLISHED = "published", _("published")
+    CANCELLED = "cancelled", _("cancelled")
+    DUPLICATED_ACTION = "duplicated action", _("duplicated an action")
+    ADDED_SHIFT = "added shift", _("added a shift")
+    CHANGED_PLACES = "changed places", _("changed the places")
+    CHANGED_SHIFT = "changed shift", _("changed a shift")
+    REMOVED_SHIFT = "removed shift", _("removed a shift")
+    CREATED_CAMPAIGN = "created day of action", _("created a day of action")
+    SUBMITTED = "submitted to day of action", _("submitted to a day of action")
+    APPROVED = "approved local action", _("approved a local action")
+    REJECTED = "rejected local action", _("rejected a local action")
+
+
 class AuditEntry(models.Model):
     """Who changed what in an organization, and when. Shown to its admins."""
 
@@ -163,7 +186,7 @@ class AuditEntry(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True)
-    verb = models.CharField(_("what"), max_length=40)
+    verb = models.CharField(_("what"), max_length=40, choices=AuditVerb.choices)
     subject = models.CharField(_("on"), max_length=200)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 

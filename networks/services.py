@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from networks.models import (
     AuditEntry,
+    AuditVerb,
     FeedToken,
     Heartbeat,
     Invitation,
@@ -33,7 +34,9 @@ class MembershipError(Exception):
     """A membership change that cannot be done; the message says why."""
 
 
-def record(*, organization, actor, verb: str, subject: str, changes=None) -> AuditEntry:
+def record(
+    *, organization, actor, verb: AuditVerb, subject: str, changes=None
+) -> AuditEntry:
     """Add a line to the organization's audit log."""
     return AuditEntry.objects.create(
         organization=organization,
@@ -65,7 +68,12 @@ def create_organization(
         description=description,
     )
     Membership.objects.create(organization=organization, user=user, role=Role.ADMIN)
-    record(organization=organization, actor=user, verb="created", subject=organization)
+    record(
+        organization=organization,
+        actor=user,
+        verb=AuditVerb.CREATED,
+        subject=organization,
+    )
     return organization
 
 
@@ -86,7 +94,7 @@ def set_member(*, organization, user, role: str, actor) -> Membership:
         record(
             organization=organization,
             actor=actor,
-            verb="added member",
+            verb=AuditVerb.ADDED_MEMBER,
             subject=user.email,
             changes={"role": [None, role]},
         )
@@ -94,7 +102,7 @@ def set_member(*, organization, user, role: str, actor) -> Membership:
         record(
             organization=organization,
             actor=actor,
-            verb="changed role",
+            verb=AuditVerb.CHANGED_ROLE,
             subject=user.email,
             changes={"role": [membership.role, role]},
         )
@@ -111,7 +119,7 @@ def remove_member(*, membership: Membership, actor) -> None:
     record(
         organization=membership.organization,
         actor=actor,
-        verb="removed member",
+        verb=AuditVerb.REMOVED_MEMBER,
         subject=membership.user.email,
         changes={"role": [membership.role, None]},
     )
@@ -154,7 +162,7 @@ def invite(*, organization, email: str, role: str, actor, accept_url) -> Invitat
     record(
         organization=organization,
         actor=actor,
-        verb="invited",
+        verb=AuditVerb.INVITED,
         subject=invitation.email,
         changes={"role": [None, role]},
     )
