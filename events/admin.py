@@ -1,14 +1,64 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Action, Campaign, Shift, Signup
+from events.models import ACTIVE_SIGNUP, Action, Campaign, Shift, Signup, SignupStatus
 from events.services import refresh_place
+
+
+class ShiftInlineForm(forms.ModelForm):
+    """Staff edit shifts here too; capacity rules still hold.
+
+    Places never drop below those confirmed, and a shift with people on it is
+    not deleted (that would delete their signups without telling anyone; see
+    ShiftInlineFormSet).
+    """
+
+    class Meta:
+        model = Shift
+        fields = ["role", "starts_at", "ends_at", "places", "what_to_bring", "training"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        active = self.instance.signups.filter(ACTIVE_SIGNUP)
+        confirmed = active.filter(status=SignupStatus.CONFIRMED).count()
+        places = cleaned.get("places")
+        if places is not None and places < confirmed:
+            self.add_error(
+                "places",
+                _(
+                    "%(confirmed)s people are already confirmed; places cannot go "
+                    "below that. Cancel signups first."
+                )
+                % {"confirmed": confirmed},
+            )
+        return cleaned
+
+
+class ShiftInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # Forms marked for deletion skip their own validation, so check here.
+        for form in self.deleted_forms:
+            if (
+                form.instance.pk
+                and form.instance.signups.filter(ACTIVE_SIGNUP).exists()
+            ):
+                raise forms.ValidationError(
+                    _(
+                        "People are signed up for this shift; "
+                        "cancel their signups first."
+                    )
+                )
 
 
 class ShiftInline(admin.TabularInline):
     model = Shift
+    form = ShiftInlineForm
+    formset = ShiftInlineFormSet
     extra = 0
-    fields = ["role", "starts_at", "ends_at", "places", "what_to_bring", "training"]
 
 
 @admin.register(Campaign)

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 
 from events.models import Action
 from events.seeding import load_seeds
+from events.services import sign_up
+from tests.factories import ActionFactory, ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 # The shift inline's management form, with no shifts.
@@ -137,3 +139,45 @@ def test_staff_add_shifts_to_an_action_in_the_admin(staff):
     assert response.status_code == 302, response.context["adminform"].form.errors
     shift = Action.objects.get(slug="rally-with-marshals").shifts.get()
     assert (shift.role, shift.places) == ("marshal", 6)
+
+
+def test_the_admin_keeps_capacity_rules_for_shifts(staff):
+    action = ActionFactory(slug="staffed", title="Staffed")
+    shift = ShiftFactory(action=action, places=2)
+    for person in UserFactory.create_batch(2):
+        sign_up(shift_id=shift.pk, volunteer=person)
+    page = staff.get(f"/admin/events/action/{action.pk}/change/")
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if isinstance(value, str | int)
+    }
+    data.update(
+        {
+            "title": "Staffed",
+            "slug": "staffed",
+            "start_date": action.start_date.isoformat(),
+            "demands": "[]",
+            "open_questions": "[]",
+            "shifts-TOTAL_FORMS": "1",
+            "shifts-INITIAL_FORMS": "1",
+            "shifts-0-id": str(shift.pk),
+            "shifts-0-action": str(action.pk),
+            "shifts-0-role": "marshal",
+            "shifts-0-starts_at_0": shift.starts_at.strftime("%Y-%m-%d"),
+            "shifts-0-starts_at_1": shift.starts_at.strftime("%H:%M:%S"),
+            "shifts-0-ends_at_0": shift.ends_at.strftime("%Y-%m-%d"),
+            "shifts-0-ends_at_1": shift.ends_at.strftime("%H:%M:%S"),
+        }
+    )
+
+    fewer = staff.post(page.request["PATH_INFO"], {**data, "shifts-0-places": "1"})
+    deleted = staff.post(
+        page.request["PATH_INFO"],
+        {**data, "shifts-0-places": "2", "shifts-0-DELETE": "on"},
+    )
+
+    assert "2 people are already confirmed" in fewer.content.decode()
+    assert "cancel their signups first" in deleted.content.decode()
+    shift.refresh_from_db()
+    assert shift.places == 2
