@@ -25,7 +25,14 @@ from events.models import (
     SignupStatus,
 )
 from networks.geocoding import GeocodeStatus, geocode
-from networks.models import ORGANIZING_ROLES, AuditVerb, Invitation
+from networks.models import (
+    ORGANIZING_ROLES,
+    AuditEntry,
+    AuditVerb,
+    Invitation,
+    Membership,
+    Role,
+)
 from networks.services import record, unique_slug
 
 
@@ -521,6 +528,41 @@ def review_submission(
             changes={"note": [None, action.campaign_review_note]} if note else {},
         )
     return action
+
+
+# A person leaving.
+
+
+class AccountError(Exception):
+    """An account that cannot be deleted yet; the message says why."""
+
+
+@transaction.atomic
+def delete_account(*, user) -> None:
+    """Delete an account and what it alone holds.
+
+    Its places are cancelled first, so waitlists move up; audit lines that
+    name it by address lose the address. Refused while the person is an
+    organization's only admin.
+    """
+    sole_admin = [
+        m.organization.name
+        for m in Membership.objects.filter(user=user, role=Role.ADMIN).select_related(
+            "organization"
+        )
+        if not Membership.objects.filter(organization=m.organization, role=Role.ADMIN)
+        .exclude(user=user)
+        .exists()
+    ]
+    if sole_admin:
+        raise AccountError(
+            _("You are the only admin of %(names)s; make someone else admin first.")
+            % {"names": ", ".join(sole_admin)}
+        )
+    for signup in Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user):
+        cancel_signup(signup_id=signup.pk)
+    AuditEntry.objects.filter(subject__iexact=user.email).update(subject="")
+    user.delete()
 
 
 # Personal data is kept only while it is needed.

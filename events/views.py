@@ -21,7 +21,6 @@ from events.calendar import google_calendar_url, outlook_calendar_url
 from events.feeds import PAST_DAYS, CalendarResponse, Feed
 from events.forms import ActionFilterForm, GuestSignupForm
 from events.models import (
-    ACTIVE_SIGNUP,
     Action,
     Campaign,
     Shift,
@@ -31,7 +30,7 @@ from events.models import (
 from events.pagination import paginate
 from networks import selectors as network_selectors
 from networks import services as network_services
-from networks.models import FeedToken, Organization, Role
+from networks.models import FeedToken, Organization
 
 PAGE_SIZE = 20
 
@@ -390,25 +389,12 @@ def delete_account(request):
     if request.POST.get("confirm", "").strip().lower() != user.email.lower():
         messages.error(request, _("Type your e-mail address to confirm."))
         return redirect("events:my-account")
-    sole_admin = [
-        m.organization.name
-        for m in network_selectors.memberships_of(user)
-        if m.role == Role.ADMIN
-        and not m.organization.memberships.filter(role=Role.ADMIN)
-        .exclude(user=user)
-        .exists()
-    ]
-    if sole_admin:
-        messages.error(
-            request,
-            _("You are the only admin of %(names)s; make someone else admin first.")
-            % {"names": ", ".join(sole_admin)},
-        )
+    try:
+        services.delete_account(user=user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
         return redirect("events:my-account")
-    for signup in Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user):
-        services.cancel_signup(signup_id=signup.pk)
     logout(request)
-    user.delete()
     messages.success(request, _("Your account and everything about you are deleted."))
     return redirect("events:home")
 

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from events.services import sign_up
-from networks.services import create_organization
+from networks.models import AuditEntry
+from networks.services import create_organization, set_member
 from tests.factories import ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,18 @@ def test_the_only_admin_of_an_organization_cannot_leave_it_orphaned(client):
 
     assert "only admin of Night Watch" in response.content.decode()
     assert get_user_model().objects.filter(pk=person.pk).exists()
+
+
+def test_a_deleted_account_leaves_no_address_in_audit_logs(client):
+    admin = UserFactory(email="admin@example.org")
+    organization = create_organization(user=admin, name="Night Watch", kind="network")
+    leaving = UserFactory(email="leaving@example.org")
+    set_member(organization=organization, user=leaving, role="member", actor=admin)
+    client.force_login(leaving)
+
+    client.post("/me/delete/", {"confirm": "leaving@example.org"})
+
+    assert not AuditEntry.objects.filter(subject__icontains="leaving@").exists()
+    client.force_login(admin)
+    page = client.get(f"/manage/o/{organization.slug}/").content.decode()
+    assert "leaving@example.org" not in page and "a deleted account" in page
