@@ -16,6 +16,25 @@ pytestmark = pytest.mark.django_db
 NO_SHIFTS = {"shifts-TOTAL_FORMS": "0", "shifts-INITIAL_FORMS": "0"}
 
 
+def action_form(**fields) -> dict:
+    """The action admin's add form: a published, date-only rally in Tacoma."""
+    return {
+        "kind": "rally",
+        "status": "published",
+        "date_precision": "date",
+        "date_basis": "stated",
+        "start_date": "2026-02-07",
+        "city": "Tacoma",
+        "region": "WA",
+        "country": "US",
+        "turnout_qualifier": "unknown",
+        "demands": "[]",
+        "open_questions": "[]",
+        **NO_SHIFTS,
+        **fields,
+    }
+
+
 @pytest.fixture
 def staff(client):
     user = get_user_model().objects.create_superuser(
@@ -52,22 +71,11 @@ def test_every_model_has_a_working_list_add_and_change_page(staff, model):
 def test_an_action_added_in_the_admin_is_placed_from_its_city(staff):
     response = staff.post(
         "/admin/events/action/add/",
-        {
-            "title": "Vigil at the courthouse",
-            "slug": "vigil-at-the-courthouse",
-            "kind": "vigil",
-            "status": "published",
-            "date_precision": "date",
-            "date_basis": "stated",
-            "start_date": "2026-02-07",
-            "city": "Tacoma",
-            "region": "WA",
-            "country": "US",
-            "turnout_qualifier": "unknown",
-            "demands": "[]",
-            "open_questions": "[]",
-            **NO_SHIFTS,
-        },
+        action_form(
+            title="Vigil at the courthouse",
+            slug="vigil-at-the-courthouse",
+            kind="vigil",
+        ),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -80,26 +88,19 @@ def test_an_action_added_in_the_admin_is_placed_from_its_city(staff):
 def test_the_admin_refuses_an_end_before_the_start(staff):
     response = staff.post(
         "/admin/events/action/add/",
-        {
-            "title": "Backwards",
-            "slug": "backwards",
-            "kind": "rally",
-            "status": "published",
-            "date_precision": "datetime",
-            "date_basis": "stated",
-            "starts_at_0": "2026-02-07",
-            "starts_at_1": "18:00",
-            "ends_at_0": "2026-02-07",
-            "ends_at_1": "17:00",
-            "timezone": "America/Chicago",
-            "city": "Chicago",
-            "region": "IL",
-            "country": "US",
-            "turnout_qualifier": "unknown",
-            "demands": "[]",
-            "open_questions": "[]",
-            **NO_SHIFTS,
-        },
+        action_form(
+            title="Backwards",
+            slug="backwards",
+            date_precision="datetime",
+            start_date="",
+            starts_at_0="2026-02-07",
+            starts_at_1="18:00",
+            ends_at_0="2026-02-07",
+            ends_at_1="17:00",
+            timezone="America/Chicago",
+            city="Chicago",
+            region="IL",
+        ),
     )
 
     assert response.status_code == 200
@@ -111,29 +112,19 @@ def test_the_admin_refuses_an_end_before_the_start(staff):
 def test_staff_add_shifts_to_an_action_in_the_admin(staff):
     response = staff.post(
         "/admin/events/action/add/",
-        {
-            "title": "Rally with marshals",
-            "slug": "rally-with-marshals",
-            "kind": "rally",
-            "status": "published",
-            "date_precision": "date",
-            "date_basis": "stated",
-            "start_date": "2026-02-07",
-            "city": "Tacoma",
-            "region": "WA",
-            "country": "US",
-            "turnout_qualifier": "unknown",
-            "demands": "[]",
-            "open_questions": "[]",
-            "shifts-TOTAL_FORMS": "1",
-            "shifts-INITIAL_FORMS": "0",
-            "shifts-0-role": "marshal",
-            "shifts-0-starts_at_0": "2026-02-07",
-            "shifts-0-starts_at_1": "17:00",
-            "shifts-0-ends_at_0": "2026-02-07",
-            "shifts-0-ends_at_1": "20:00",
-            "shifts-0-places": "6",
-        },
+        action_form(
+            title="Rally with marshals",
+            slug="rally-with-marshals",
+            **{
+                "shifts-TOTAL_FORMS": "1",
+                "shifts-0-role": "marshal",
+                "shifts-0-starts_at_0": "2026-02-07",
+                "shifts-0-starts_at_1": "17:00",
+                "shifts-0-ends_at_0": "2026-02-07",
+                "shifts-0-ends_at_1": "20:00",
+                "shifts-0-places": "6",
+            },
+        ),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
