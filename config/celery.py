@@ -7,6 +7,7 @@ Periodic tasks claim rows from the database; nothing is held in delayed messages
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -18,6 +19,11 @@ app.conf.beat_schedule = {
     "heartbeat": {
         "task": "networks.tasks.record_heartbeat",
         "schedule": 60.0,
+    },
+    # Due notifications, read from the database (networks/outbox.py).
+    "sweep-notifications": {
+        "task": "networks.tasks.sweep_notifications",
+        "schedule": float(settings.NOTIFICATION_SWEEP_SECONDS),
     },
     # Personal data past its use (events.services.purge_personal_data).
     "purge-personal-data": {

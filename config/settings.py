@@ -161,6 +161,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The notification outbox (networks/outbox.py). Beat sweeps for due rows every
+# NOTIFICATION_SWEEP_SECONDS; a row queued or being sent for longer than the
+# lease is taken again; failed sends wait NOTIFICATION_RETRY_DELAYS seconds
+# (one per attempt, the last repeating). Writing a due row also asks a worker
+# to sweep at once (NOTIFICATIONS_KICK), so confirmations need not wait.
+NOTIFICATION_SWEEP_SECONDS = int(os.environ.get("NOTIFICATION_SWEEP_SECONDS", "60"))
+NOTIFICATION_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_LEASE_SECONDS", "300"))
+NOTIFICATION_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in os.environ.get("NOTIFICATION_RETRY_DELAYS", "60,300,900,3600").split(
+        ","
+    )
+]
+NOTIFICATIONS_KICK = env_bool("NOTIFICATIONS_KICK", True)
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."

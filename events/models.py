@@ -3,6 +3,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.geocoding import GeocodeStatus
-from networks.models import Organization, SourceDocument
+from networks.models import Notification, Organization, SourceDocument
 
 
 @cache
@@ -163,6 +164,35 @@ class TurnoutQualifier(models.TextChoices):
 COUNTED_QUALIFIERS = ["exact", "about", "over", "nearly"]
 
 
+# Reminders: 24 hours and 2 hours before a shift unless organizers choose
+# otherwise; at most four, between 15 minutes and 14 days ahead.
+DEFAULT_REMINDER_OFFSETS = [24 * 60, 2 * 60]
+MAX_REMINDERS = 4
+REMINDER_RANGE = (15, 14 * 24 * 60)
+
+
+def default_reminder_offsets() -> list[int]:
+    return list(DEFAULT_REMINDER_OFFSETS)
+
+
+def validate_reminder_offsets(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ValidationError(_("Reminders are a list of minutes."))
+    if len(value) > MAX_REMINDERS:
+        raise ValidationError(
+            _("At most %(count)s reminders.") % {"count": MAX_REMINDERS}
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each reminder time may appear once."))
+    low, high = REMINDER_RANGE
+    if any(not low <= v <= high for v in value):
+        raise ValidationError(
+            _("Reminders go between 15 minutes and 14 days before a shift.")
+        )
+
+
 class Action(Sequenced):
     """One local action at one place.
 
@@ -270,6 +300,13 @@ class Action(Sequenced):
     sources = models.ManyToManyField(SourceDocument, blank=True, related_name="+")
     open_questions = models.JSONField(_("open questions"), default=list, blank=True)
     cancellation_reason = models.TextField(_("why it is cancelled"), blank=True)
+    # Minutes before each shift starts when its confirmed people are reminded.
+    reminder_offsets = models.JSONField(
+        _("reminders before each shift"),
+        default=default_reminder_offsets,
+        blank=True,
+        validators=[validate_reminder_offsets],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -472,6 +509,21 @@ class Signup(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # A guest's choices for this signup (people with an account choose once,
+    # in networks.NotificationPreference): the language of their messages,
+    # and whether they want reminders and organizers' messages.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    wants_reminders = models.BooleanField(_("reminders"), default=True)
+    wants_messages = models.BooleanField(_("messages from organizers"), default=True)
+    # Deleting a signup deletes its notifications (and the address in them).
+    notifications = GenericRelation(
+        Notification, content_type_field="target_type", object_id_field="target_id"
+    )
 
     class Meta:
         ordering = ["queued_at", "pk"]
@@ -525,6 +577,9 @@ class GuestSignupRequest(models.Model):
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("e-mail address"))
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -534,3 +589,43 @@ class GuestSignupRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.shift}"
+
+
+class OrganizerMessage(models.Model):
+    """A message from an action's organizers to everyone on it, or on a shift.
+
+    Each recipient's copy is a notification; its state says whether it went.
+    """
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="messages"
+    )
+    shift = models.ForeignKey(
+        Shift,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("shift"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    include_waitlist = models.BooleanField(
+        _("also to people on the waitlist"), default=False
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to volunteers")
+        verbose_name_plural = _("messages to volunteers")
+
+    def __str__(self):
+        return self.subject

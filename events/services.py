@@ -4,13 +4,14 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import feeds
+from events import feeds, notices
 from events.models import (
     ACTIVE_SIGNUP,
     MAX_PLACES,
@@ -84,7 +85,9 @@ def sign_up(*, shift_id: int, volunteer, lock: bool = True) -> Signup:
         active = Signup.objects.filter(ACTIVE_SIGNUP, shift=shift)
         if active.filter(volunteer=volunteer).exists():
             raise SignupError(_("You are already signed up for this shift."))
-        return _take_place(shift, volunteer=volunteer)
+        signup = _take_place(shift, volunteer=volunteer)
+        notices.signed_up(signup)
+        return signup
 
 
 def _open_shift(shift_id: int, *, lock: bool = True) -> Shift:
@@ -124,17 +127,19 @@ GUEST_CONFIRM_HOURS = 48
 
 
 def request_guest_signup(
-    *, shift_id: int, name: str, email: str, confirm_url
+    *, shift_id: int, name: str, email: str, confirm_url, language: str = ""
 ) -> GuestSignupRequest:
     """E-mail a confirmation link; nothing is held until it is followed.
 
-    `confirm_url(token)` builds the link.
+    `confirm_url(token)` builds the link. Later messages about the signup are
+    in `language` (the page's language when they signed up).
     """
     shift = _open_shift(shift_id, lock=False)
     request = GuestSignupRequest.objects.create(
         shift=shift,
         name=name.strip(),
         email=email.strip().lower(),
+        language=language or settings.LANGUAGE_CODE,
         token=secrets.token_urlsafe(32),
     )
     send_mail(
@@ -181,8 +186,10 @@ def confirm_guest_signup(*, token: str) -> Signup:
             guest_name=request.name,
             guest_email=request.email,
             manage_token=secrets.token_urlsafe(32),
+            language=request.language,
         )
         request.delete()
+        notices.signed_up(signup)
         return signup
 
 
@@ -208,6 +215,7 @@ def cancel_signup(*, signup_id: int, lock: bool = True) -> list[Signup]:
         signup.status = SignupStatus.CANCELLED
         signup.cancelled_at = timezone.now()
         signup.save(update_fields=["status", "cancelled_at"])
+        notices.signup_cancelled(signup)
         return _promote(shift) if held_a_place else []
 
 
@@ -257,6 +265,7 @@ def _promote(shift: Shift) -> list[Signup]:
     Signup.objects.bulk_update(waiting, ["status", "confirmed_at"])
     if waiting:
         feeds.invalidate()  # bulk_update sends no signals
+        notices.promoted(waiting)
     return waiting
 
 
@@ -279,6 +288,7 @@ ACTION_EDITABLE = [
     "city",
     "region",
     "country",
+    "reminder_offsets",
 ]
 
 
@@ -331,6 +341,9 @@ def update_action(*, action: Action, actor, values: dict) -> Action:
     action.full_clean()
     action.save()
     _audit_action(action, actor, AuditVerb.CHANGED_ACTION, changes)
+    notices.changed(action, changes.keys())
+    if "reminder_offsets" in changes:
+        notices.offsets_changed(action)
     return action
 
 
@@ -345,6 +358,7 @@ def publish_action(*, action: Action, actor) -> Action:
         _audit_action(
             action, actor, AuditVerb.PUBLISHED, {"status": [old, action.status]}
         )
+        notices.published(action)
     return action
 
 
@@ -367,6 +381,8 @@ def cancel_action(*, action: Action, actor, reason: str) -> Action:
         AuditVerb.CANCELLED,
         {"status": [old, action.status], "reason": reason},
     )
+    if old != ActionStatus.CANCELLED:
+        notices.cancelled(action)
     return action
 
 
@@ -440,7 +456,36 @@ def update_shift(*, shift: Shift, actor, values: dict) -> Shift:
         shift.full_clean()
         shift.save()
         _audit_action(shift.action, actor, AuditVerb.CHANGED_SHIFT, changes)
+        notices.changed(shift.action, changes.keys(), shift=shift)
     return shift
+
+
+MESSAGE_SUBJECT_MAX = 150
+MESSAGE_BODY_MAX = 5000
+
+
+@transaction.atomic
+def send_message(
+    *, action: Action, actor, subject: str, body: str, shift=None, waitlist=False
+):
+    """Write to everyone on an action (or one of its shifts); see notices."""
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise SignupError(_("A message needs a subject and a text."))
+    if len(subject) > MESSAGE_SUBJECT_MAX or len(body) > MESSAGE_BODY_MAX:
+        raise SignupError(_("This message is too long."))
+    if shift is not None and shift.action_id != action.pk:
+        raise SignupError(_("This shift does not exist."))
+    sent = notices.message(
+        action=action,
+        shift=shift,
+        author=actor,
+        subject=subject,
+        body=body,
+        waitlist=waitlist,
+    )
+    _audit_action(action, actor, AuditVerb.MESSAGED, {"subject": [None, subject]})
+    return sent
 
 
 @transaction.atomic

@@ -423,6 +423,7 @@ def shift_join(request, shift_id: int):
                     shift_id=shift.pk,
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
+                    language=request.LANGUAGE_CODE,
                     confirm_url=lambda token: request.build_absolute_uri(
                         reverse("events:guest-confirm", kwargs={"token": token})
                     ),

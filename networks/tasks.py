@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from networks import services
+from networks import outbox, services
 
 
 # A database hiccup (a lock, a dropped connection) is retried within seconds
@@ -11,3 +11,23 @@ from networks import services
 )
 def record_heartbeat(name: str = "beat") -> None:
     services.record_heartbeat(name=name)
+
+
+@shared_task(
+    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
+)
+def sweep_notifications() -> int:
+    """Every minute (beat): hand due notifications to delivery tasks, by id."""
+    outbox.recover()
+    chunks = outbox.queue_due()
+    for ids in chunks:
+        deliver_notifications.delay(ids)
+    outbox.record_sweep()
+    return sum(len(ids) for ids in chunks)
+
+
+# No automatic retry: a row that is not delivered stays pending or sending in
+# the database, and the sweep takes it again after the lease.
+@shared_task
+def deliver_notifications(ids: list[int]) -> dict[str, int]:
+    return outbox.deliver(ids)

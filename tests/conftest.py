@@ -55,3 +55,9 @@ def english(settings):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def no_kick(settings):
+    """Tests sweep the outbox themselves; nothing is sent to a broker."""
+    settings.NOTIFICATIONS_KICK = False

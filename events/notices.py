@@ -1,0 +1,375 @@
+"""What volunteers are told, and when: signups' notices through the outbox.
+
+Services call the functions at the top when something happens to a signup,
+a shift or an action; each writes outbox rows in the caller's transaction.
+`render` turns a row into an e-mail when it is sent, in the recipient's
+language and with times in the action's own zone, so a reminder always says
+what is true at sending time. Reminders are rows due `offset` minutes before
+their shift; their key holds the shift's start, so moving a shift drops the
+old reminders and schedules new ones.
+
+Essential notices (a change of time or place, a cancellation) go out whatever
+the person chose; reminders and organizers' messages follow their choices.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events.calendar import google_calendar_url
+from events.display import shift_when
+from events.models import (
+    ACTIVE_SIGNUP,
+    Action,
+    ActionStatus,
+    OrganizerMessage,
+    Shift,
+    Signup,
+    SignupStatus,
+)
+from networks import outbox
+from networks.models import Notification, NotificationKind, NotificationState
+
+Kind = NotificationKind
+
+# What a change notice names; the fields of an action or shift behind each.
+TIME_FIELDS = {"date_precision", "start_date", "starts_at", "ends_at", "timezone"}
+PLACE_FIELDS = {"venue", "address", "city", "region", "country"}
+
+
+def _row(signup: Signup, kind: str, **fields) -> Notification:
+    return outbox.new(
+        kind=kind, target=signup, recipient_id=signup.volunteer_id, **fields
+    )
+
+
+def signed_up(signup: Signup) -> None:
+    """A confirmation (place or waitlist) and, with a place, the reminders."""
+    outbox.add([_row(signup, Kind.CONFIRMATION)])
+    schedule_reminders([signup])
+
+
+def promoted(signups: list[Signup]) -> None:
+    outbox.add([_row(signup, Kind.PROMOTED) for signup in signups])
+    schedule_reminders(signups)
+
+
+def signup_cancelled(signup: Signup) -> None:
+    """Nothing still waiting for this signup is sent."""
+    outbox.drop(outbox.about([signup]), "The signup was cancelled.")
+
+
+def reminder_key(signup: Signup, minutes: int) -> str:
+    starts = int(signup.shift.starts_at.timestamp())
+    return f"reminder:{signup.pk}:{minutes}:{starts}"
+
+
+def schedule_reminders(signups, *, now=None) -> None:
+    """Bring the reminders of `signups` in line with their shifts and actions.
+
+    Confirmed signups of published actions get one reminder per offset that
+    is still ahead; pending reminders that no longer fit (the shift moved, the
+    offsets changed, the place was lost) are dropped. A reminder dropped and
+    wanted again is revived, and one already sent is not sent again.
+    """
+    signups = list(signups)
+    if not signups:
+        return
+    now = now or timezone.now()
+    wanted: dict[str, tuple[Signup, int, dt.datetime]] = {}
+    for signup in signups:
+        action = signup.shift.action
+        if (
+            signup.status != SignupStatus.CONFIRMED
+            or action.status != ActionStatus.PUBLISHED
+        ):
+            continue
+        for minutes in action.reminder_offsets:
+            due = signup.shift.starts_at - dt.timedelta(minutes=minutes)
+            if due > now:
+                wanted[reminder_key(signup, minutes)] = (signup, minutes, due)
+    existing = Notification.objects.filter(
+        outbox.about(signups), kind=Kind.REMINDER
+    ).only("pk", "key", "state")
+    revive, stale = [], []
+    for row in existing:
+        if row.key in wanted:
+            del wanted[row.key]  # exists: pending, sending or sent already
+            if row.state == NotificationState.DROPPED:
+                revive.append(row.pk)
+        elif row.state == NotificationState.PENDING:
+            stale.append(row.pk)
+    Notification.objects.filter(pk__in=revive).update(
+        state=NotificationState.PENDING, queued_at=None, last_error=""
+    )
+    outbox.drop(
+        Notification.objects.filter(pk__in=stale),
+        "The shift, the offsets or the place changed.",
+    )
+    outbox.add(
+        [
+            _row(signup, Kind.REMINDER, due_at=due, key=key, payload={"minutes": m})
+            for key, (signup, m, due) in wanted.items()
+        ]
+    )
+
+
+def _signups(action: Action, shift: Shift | None = None, *, waitlist=True):
+    signups = Signup.objects.filter(shift__action=action).select_related(
+        "shift__action", "volunteer"
+    )
+    if shift is not None:
+        signups = signups.filter(shift=shift)
+    if waitlist:
+        return signups.filter(ACTIVE_SIGNUP)
+    return signups.filter(status=SignupStatus.CONFIRMED)
+
+
+def changed(action: Action, fields, *, shift: Shift | None = None) -> None:
+    """Tell everyone on the action (or shift) that its time or place changed.
+
+    One pending notice per person: a second edit before it goes adds to it.
+    """
+    what = sorted(
+        ({"time"} if TIME_FIELDS & set(fields) else set())
+        | ({"place"} if PLACE_FIELDS & set(fields) else set())
+    )
+    if what and action.status == ActionStatus.PUBLISHED:
+        signups = list(_signups(action, shift))
+        waiting = {
+            row.target_id: row
+            for row in Notification.objects.filter(
+                outbox.about(signups),
+                kind=Kind.CHANGED,
+                state=NotificationState.PENDING,
+            )
+        }
+        for row in waiting.values():
+            row.payload = {"what": sorted({*row.payload.get("what", []), *what})}
+        Notification.objects.bulk_update(waiting.values(), ["payload"])
+        outbox.add(
+            [
+                _row(signup, Kind.CHANGED, payload={"what": what})
+                for signup in signups
+                if signup.pk not in waiting
+            ]
+        )
+    if "starts_at" in fields:
+        schedule_reminders(_signups(action, shift, waitlist=False))
+
+
+def cancelled(action: Action) -> None:
+    """Drop what was waiting, and tell everyone why the action is off."""
+    signups = list(_signups(action))
+    outbox.drop(outbox.about(signups), "The action was cancelled.")
+    outbox.add([_row(signup, Kind.CANCELLED) for signup in signups])
+
+
+def published(action: Action) -> None:
+    schedule_reminders(_signups(action, waitlist=False))
+
+
+def offsets_changed(action: Action) -> None:
+    schedule_reminders(_signups(action, waitlist=False))
+
+
+def message(
+    *, action: Action, shift: Shift | None, author, subject, body, waitlist: bool
+) -> OrganizerMessage:
+    sent = OrganizerMessage.objects.create(
+        action=action,
+        shift=shift,
+        author=author,
+        subject=subject,
+        body=body,
+        include_waitlist=waitlist,
+    )
+    outbox.add(
+        [
+            _row(signup, Kind.MESSAGE, payload={"message": sent.pk})
+            for signup in _signups(action, shift, waitlist=waitlist)
+        ]
+    )
+    return sent
+
+
+# Sending.
+
+
+def load(ids: list[int]) -> dict[int, Signup]:
+    return Signup.objects.select_related(
+        "shift__action", "volunteer__notification_preference"
+    ).in_bulk(ids)
+
+
+def preference(signup: Signup):
+    if signup.volunteer_id is None:
+        return None
+    try:
+        return signup.volunteer.notification_preference
+    except ObjectDoesNotExist:
+        return None
+
+
+def language_of(signup: Signup) -> str:
+    if signup.volunteer_id is None:
+        return signup.language
+    chosen = preference(signup)
+    return chosen.language if chosen else settings.LANGUAGE_CODE
+
+
+def _wants(signup: Signup, what: str) -> bool:
+    if signup.volunteer_id is None:
+        return getattr(signup, f"wants_{what}")
+    chosen = preference(signup)
+    return getattr(chosen, what) if chosen else True
+
+
+def _check_needed(row: Notification, signup: Signup) -> None:
+    action = signup.shift.action
+    if row.kind == Kind.CANCELLED:
+        return  # essential: said even if the person cancelled meanwhile
+    if signup.status == SignupStatus.CANCELLED:
+        raise outbox.NotNeeded("The signup was cancelled.")
+    if row.kind == Kind.REMINDER:
+        if signup.status != SignupStatus.CONFIRMED:
+            raise outbox.NotNeeded("The person has no place.")
+        if action.status != ActionStatus.PUBLISHED:
+            raise outbox.NotNeeded("The action is not on.")
+        if signup.shift.starts_at <= timezone.now():
+            raise outbox.NotNeeded("The shift has started.")
+        if not _wants(signup, "reminders"):
+            raise outbox.NotNeeded("The person turned reminders off.")
+    if row.kind == Kind.MESSAGE and not _wants(signup, "messages"):
+        raise outbox.NotNeeded("The person turned organizers' messages off.")
+
+
+def _url(name: str, **kwargs) -> str:
+    return settings.SITE_URL + reverse(f"events:{name}", kwargs=kwargs)
+
+
+def _lead(row: Notification, signup: Signup, memo: dict) -> tuple[str, str]:
+    """The subject and the first lines of the message."""
+    action = signup.shift.action
+    names = {"role": signup.shift.get_role_display(), "action": action.title}
+    kind = row.kind
+    if kind == Kind.CONFIRMATION and signup.status == SignupStatus.WAITLISTED:
+        return (
+            _("On the waitlist: %(role)s at %(action)s") % names,
+            _(
+                "You are on the waitlist. If a place opens up you get it, in "
+                "order, and we write to you."
+            ),
+        )
+    if kind == Kind.CONFIRMATION:
+        return (
+            _("You are signed up: %(role)s at %(action)s") % names,
+            _("Your place is confirmed. Thank you!"),
+        )
+    if kind == Kind.PROMOTED:
+        return (
+            _("A place opened up: %(role)s at %(action)s") % names,
+            _("A place opened up and it is yours: you are confirmed."),
+        )
+    if kind == Kind.REMINDER:
+        minutes = row.payload.get("minutes", 0)
+        if minutes % 60 == 0:
+            ahead = ngettext("in %(n)s hour", "in %(n)s hours", minutes // 60) % {
+                "n": minutes // 60
+            }
+        else:
+            ahead = ngettext("in %(n)s minute", "in %(n)s minutes", minutes) % {
+                "n": minutes
+            }
+        return (
+            _("Reminder: %(role)s at %(action)s, %(ahead)s")
+            % {**names, "ahead": ahead},
+            _("Your shift starts %(ahead)s.") % {"ahead": ahead},
+        )
+    if kind == Kind.CHANGED:
+        what = set(row.payload.get("what", []))
+        if what == {"time"}:
+            lead = _("The time has changed. The new details are below.")
+        elif what == {"place"}:
+            lead = _("The place has changed. The new details are below.")
+        else:
+            lead = _("The time and place have changed. The new details are below.")
+        return _("Changed: %(action)s") % names, lead
+    if kind == Kind.CANCELLED:
+        return (
+            _("Cancelled: %(action)s") % names,
+            _("The organizers have cancelled this action. Their reason: %(reason)s")
+            % {"reason": action.cancellation_reason or _("none given")},
+        )
+    sent = memo.setdefault("messages", {})
+    pk = row.payload.get("message")
+    if pk not in sent:
+        sent[pk] = OrganizerMessage.objects.filter(pk=pk).first()
+    if sent[pk] is None:
+        raise outbox.NotNeeded("The message was deleted.")
+    return (
+        _("%(subject)s (%(action)s)") % {"subject": sent[pk].subject, **names},
+        sent[pk].body,
+    )
+
+
+def render(row: Notification, signup: Signup, memo: dict) -> outbox.Email:
+    _check_needed(row, signup)
+    shift = signup.shift
+    action = shift.action
+    language = language_of(signup)
+    with translation.override(language):
+        subject, lead = _lead(row, signup, memo)
+        if signup.volunteer_id:
+            manage = _url("my-shifts")
+            preferences = _url("notification-preferences")
+        else:
+            manage = _url("guest-signup", token=signup.manage_token)
+            preferences = manage + "#preferences"
+        context = {
+            "kind": row.kind,
+            "language": language,
+            "subject": subject,
+            "lead": lead,
+            "name": signup.person_name,
+            "action": action,
+            "shift": shift,
+            "status": signup.get_status_display(),
+            "when": shift_when(shift),
+            "place": ", ".join(
+                part
+                for part in (action.venue, action.address, action.place_label)
+                if part
+            ),
+            "action_url": _url("action-detail", slug=action.slug),
+            "calendar_url": _url("action-calendar", slug=action.slug),
+            "google_url": google_calendar_url(action, settings.SITE_URL)
+            if action.starts_at or action.start_date
+            else "",
+            "manage_url": manage,
+            "preferences_url": preferences,
+            "cancelled": row.kind == Kind.CANCELLED,
+        }
+        return outbox.Email(
+            to=signup.contact_email,
+            subject=subject,
+            text=render_to_string("events/email/notice.txt", context),
+            html=render_to_string("events/email/notice.html", context),
+        )
+
+
+def register() -> None:
+    outbox.register_target(Signup, load)
+    for kind in Kind.values:
+        outbox.register(kind, render)
+
+
+def copies(message: OrganizerMessage):
+    """Each recipient's copy of an organizers' message, with its state."""
+    return Notification.objects.filter(kind=Kind.MESSAGE, payload__message=message.pk)

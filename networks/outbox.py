@@ -1,0 +1,351 @@
+"""The notification outbox: every message is a row first, and is sent once.
+
+A row's life:
+
+    pending  --sweep hands its id to a delivery task (queued_at)-->  pending
+    pending  --the task claims it with a conditional UPDATE-->       sending
+    sending  --the mail server accepted it; the row is marked-->     sent
+    sending  --a permanent error (bad address, 5xx)-->               failed
+    sending  --a temporary error (4xx, no connection)-->             pending,
+             due again after a back-off; after MAX_ATTEMPTS it is    failed
+    sending  --longer than the lease (its worker died)-->            pending
+    pending  --its renderer says it is not needed any more-->        dropped
+
+Nothing waits in the broker: the sweep (every minute, from beat) reads due
+rows from the database, and a row queued but never delivered (the broker lost
+the message, say Redis restarted) is queued again after the lease. Two sweeps
+or two deliveries of the same ids cannot both send a row: only one UPDATE
+moves it from pending to sending.
+
+The one accepted duplicate: a worker that dies after the mail server accepted
+a message and before the row is marked sent. After the lease the row is sent
+again. The other choice, never retrying a row whose worker died, would lose
+every message that was claimed but not yet sent, which for reminders is worse
+than a rare second copy. The window is at most one message per worker
+process, because each row is marked the moment its own message is accepted,
+and the second copy carries the same Message-ID, which many mail systems use
+to fold duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import models, transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from networks.models import Heartbeat, Notification, NotificationState
+
+log = logging.getLogger(__name__)
+
+State = NotificationState
+SWEEP_NAME = "notification sweep"
+MAX_ATTEMPTS = 5
+# Rows per delivery task: one task's claim, one SMTP connection.
+CHUNK = 50
+# Rows one sweep hands out at most; the rest wait for the next minute.
+SWEEP_LIMIT = 20_000
+
+
+def lease_seconds() -> int:
+    """How long a claimed or queued row may stay so before it is taken again."""
+    return settings.NOTIFICATION_LEASE_SECONDS
+
+
+def retry_delays() -> list[int]:
+    """Seconds to wait before attempt 2, 3, ...; the last repeats."""
+    return settings.NOTIFICATION_RETRY_DELAYS
+
+
+@dataclass
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class NotNeeded(Exception):
+    """Raised by a renderer: the row is dropped with this reason."""
+
+
+# What each kind of notification looks like is decided by the app that owns
+# its target (events registers signups' notices). `load` fetches targets in
+# bulk, so a delivery task makes the same few queries whatever its size;
+# `render` may keep things it looked up in `memo`, shared within one task.
+Renderer = Callable[[Notification, models.Model, dict], Email]
+_renderers: dict[str, Renderer] = {}
+_loaders: dict[type[models.Model], Callable[[list[int]], dict[int, models.Model]]] = {}
+
+
+def register(kind: str, render: Renderer) -> None:
+    _renderers[kind] = render
+
+
+def register_target(
+    model: type[models.Model], load: Callable[[list[int]], dict[int, models.Model]]
+) -> None:
+    _loaders[model] = load
+
+
+# Writing rows.
+
+
+def about(objects: Iterable[models.Model]) -> Q:
+    """Rows whose target is one of `objects` (all of one model)."""
+    objects = list(objects)
+    if not objects:
+        return Q(pk__in=[])
+    target_type = ContentType.objects.get_for_model(type(objects[0]))
+    return Q(target_type=target_type, target_id__in=[o.pk for o in objects])
+
+
+def new(*, kind: str, target: models.Model, due_at=None, **fields) -> Notification:
+    """An unsaved row (fields: recipient_id, key, payload); see `add`."""
+    return Notification(
+        kind=kind,
+        target_type=ContentType.objects.get_for_model(type(target)),
+        target_id=target.pk,
+        due_at=due_at or timezone.now(),
+        **fields,
+    )
+
+
+def add(rows: list[Notification]) -> list[Notification]:
+    """Save rows; those due now are handed to a worker once the data commits.
+
+    Rows whose `key` already exists are skipped, so scheduling is idempotent.
+    """
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    now = timezone.now()
+    if any(row.due_at <= now for row in rows):
+        transaction.on_commit(kick)
+    return rows
+
+
+def drop(rows: Q | models.QuerySet, reason: str) -> int:
+    """Pending rows matching `rows` will not be sent."""
+    queryset = rows if isinstance(rows, models.QuerySet) else Notification.objects
+    if isinstance(rows, Q):
+        queryset = queryset.filter(rows)
+    return queryset.filter(state=State.PENDING).update(
+        state=State.DROPPED, last_error=reason[:500]
+    )
+
+
+def kick() -> None:
+    """Ask a worker to sweep now, instead of at the next minute.
+
+    Optional: when the broker is down the minute's sweep still finds the rows.
+    """
+    if not settings.NOTIFICATIONS_KICK:
+        return
+    from celery import current_app
+
+    try:
+        current_app.send_task("networks.tasks.sweep_notifications")
+    except Exception:  # noqa: BLE001 - the sweep is the safety net
+        log.warning("could not ask for a notification sweep", exc_info=True)
+
+
+# The sweep.
+
+
+def recover(*, now=None) -> int:
+    """Rows whose delivery task died while sending go back to pending."""
+    now = now or timezone.now()
+    stale = Notification.objects.filter(
+        state=State.SENDING,
+        claimed_at__lt=now - timedelta(seconds=lease_seconds()),
+    )
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        state=State.FAILED,
+        last_error="The worker stopped while sending, too many times.",
+    )
+    return stale.update(
+        state=State.PENDING,
+        queued_at=None,
+        claim="",
+        last_error="The worker stopped while sending; it will be sent again.",
+    )
+
+
+def queue_due(*, now=None, limit: int = SWEEP_LIMIT) -> list[list[int]]:
+    """Take due rows for delivery and return their ids in chunks.
+
+    Rows queued by an earlier sweep and not delivered within the lease are
+    taken again. Concurrent sweeps skip each other's locked rows.
+    """
+    now = now or timezone.now()
+    requeue_before = now - timedelta(seconds=lease_seconds())
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING, due_at__lte=now)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=requeue_before))
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(queued_at=now)
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def record_sweep(*, now=None) -> None:
+    Heartbeat.objects.update_or_create(
+        name=SWEEP_NAME, defaults={"last_run_at": now or timezone.now()}
+    )
+
+
+# Delivery.
+
+
+def deliver(ids: list[int]) -> dict[str, int]:
+    """Send the due, pending rows among `ids`; returns counts by outcome."""
+    now = timezone.now()
+    claim = uuid.uuid4().hex
+    claimed = Notification.objects.filter(
+        pk__in=ids, state=State.PENDING, due_at__lte=now
+    ).update(
+        state=State.SENDING, claim=claim, claimed_at=now, attempts=F("attempts") + 1
+    )
+    outcome = {"sent": 0, "failed": 0, "retry": 0, "dropped": 0}
+    if not claimed:
+        return outcome
+    rows = list(
+        Notification.objects.filter(claim=claim, state=State.SENDING)
+        .select_related("target_type")
+        .order_by("due_at", "pk")
+    )
+    targets = _load_targets(rows)
+    memo: dict = {}
+    mailer = mailers.default
+    try:
+        for row in rows:
+            result = _deliver_one(row, targets, memo, mailer, claim)
+            outcome[result] += 1
+    finally:
+        mailer.close()
+    return outcome
+
+
+def _load_targets(rows: list[Notification]) -> dict:
+    by_type: dict[ContentType, list[int]] = {}
+    for row in rows:
+        by_type.setdefault(row.target_type, []).append(row.target_id)
+    targets = {}
+    for target_type, ids in by_type.items():
+        model = target_type.model_class()
+        load = _loaders.get(model) or (lambda ids, m=model: m.objects.in_bulk(ids))
+        for pk, target in load(ids).items():
+            targets[target_type.pk, pk] = target
+    return targets
+
+
+def _deliver_one(row, targets, memo, mailer, claim) -> str:
+    mine = Notification.objects.filter(pk=row.pk, claim=claim, state=State.SENDING)
+    try:
+        target = targets.get((row.target_type_id, row.target_id))
+        if target is None:
+            raise NotNeeded("What it was about no longer exists.")
+        email = _renderers[row.kind](row, target, memo)
+    except NotNeeded as reason:
+        mine.update(state=State.DROPPED, last_error=str(reason)[:500])
+        return "dropped"
+    except Exception as error:  # noqa: BLE001 - a bad row must not stop the rest
+        log.exception("notification %s could not be rendered", row.pk)
+        mine.update(state=State.FAILED, last_error=f"Could not be written: {error!r}")
+        return "failed"
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject,
+        body=email.text,
+        to=[email.to],
+        headers={"Message-ID": message_id(row)},
+    )
+    message.attach_alternative(email.html, "text/html")
+    try:
+        mailer.send_messages([message])
+    except Exception as error:  # noqa: BLE001 - classified below
+        permanent = _is_permanent(error)
+        if not permanent:
+            mailer.close()  # the next row starts a fresh connection
+        return _failed(mine, row, error, permanent=permanent)
+    mine.update(state=State.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def message_id(row: Notification) -> str:
+    domain = settings.CALENDAR_UID_DOMAIN
+    return f"<notification-{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A bad address or a 5xx answer will not get better by trying again."""
+    if isinstance(error, ValueError):
+        return True  # an address Django cannot write
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return all(500 <= code < 600 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _failed(mine, row, error, *, permanent: bool) -> str:
+    reason = _describe(error)
+    if permanent or row.attempts >= MAX_ATTEMPTS:
+        mine.update(state=State.FAILED, last_error=reason)
+        return "failed"
+    delays = retry_delays()
+    wait = delays[min(row.attempts - 1, len(delays) - 1)]
+    mine.update(
+        state=State.PENDING,
+        due_at=timezone.now() + timedelta(seconds=wait),
+        queued_at=None,
+        claim="",
+        last_error=reason,
+    )
+    return "retry"
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        parts = [
+            f"{address}: {code} {answer.decode(errors='replace')}"
+            for address, (code, answer) in error.recipients.items()
+        ]
+        return ("Refused by the mail server: " + "; ".join(parts))[:500]
+    code = getattr(error, "smtp_code", None)
+    if code is not None:
+        answer = error.smtp_error
+        if isinstance(answer, bytes):
+            answer = answer.decode(errors="replace")
+        return f"The mail server answered {code} {answer}"[:500]
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+# What staff see.
+
+
+def stats() -> dict:
+    counts = dict(
+        Notification.objects.values_list("state").annotate(n=Count("pk")).order_by()
+    )
+    oldest = Notification.objects.filter(
+        state=State.PENDING, due_at__lte=timezone.now()
+    ).aggregate(oldest=Min("due_at"))["oldest"]
+    sweep = Heartbeat.objects.filter(name=SWEEP_NAME).first()
+    return {
+        "last_sweep": sweep.last_run_at if sweep else None,
+        "oldest_due": oldest,
+        **{state: counts.get(state, 0) for state in State.values},
+    }
