@@ -1,18 +1,23 @@
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from events.display import shift_when
 from events.models import (
     MAX_PLACES,
     ActionKind,
     Campaign,
     DatePrecision,
     ShiftRole,
+    validate_reminder_offsets,
     validate_timezone,
 )
 from networks.geocoding import geocode
@@ -199,10 +204,39 @@ class ActionForm(forms.Form):
         help_text=_("Such as America/Chicago. Leave empty to take it from the city."),
         validators=[validate_timezone],
     )
+    reminders = forms.CharField(
+        label=_("Reminders before each shift"),
+        max_length=60,
+        required=False,
+        initial="24, 2",
+        help_text=_(
+            "Hours before each shift when confirmed volunteers get a reminder, "
+            "separated by commas, such as 24, 2 (0.5 is half an hour). Leave "
+            "empty for none."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean_reminders(self):
+        minutes = []
+        for part in self.cleaned_data["reminders"].replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                hours = Decimal(part)
+            except InvalidOperation:
+                hours = None
+            if hours is None or not hours.is_finite():
+                raise ValidationError(
+                    _("“%(value)s” is not a number of hours.") % {"value": part}
+                )
+            minutes.append(int((hours * 60).to_integral_value()))
+        validate_reminder_offsets(minutes)
+        return sorted(minutes, reverse=True)
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -257,6 +291,7 @@ class ActionForm(forms.Form):
         ]
         values["start_date"] = data["date"]
         values["timezone"] = data.get("timezone") or ""
+        values["reminder_offsets"] = data["reminders"]
         if data.get("start_time"):
             zone = ZoneInfo(values["timezone"])
             starts = dt.datetime.combine(data["date"], data["start_time"], tzinfo=zone)
@@ -281,6 +316,9 @@ class ActionForm(forms.Form):
             "kind": action.kind,
             "description": action.description,
             "demands": "\n".join(action.demands),
+            "reminders": ", ".join(
+                f"{m / 60:.2f}".rstrip("0").rstrip(".") for m in action.reminder_offsets
+            ),
             "date": action.start_date,
             "start_time": local.time() if local else None,
             "end_time": action.local_ends_at.time() if action.ends_at else None,
@@ -472,3 +510,42 @@ class CheckInForm(forms.Form):
         empty_value=True,
         required=False,
     )
+
+
+class NotificationPreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of our messages"), choices=settings.LANGUAGES
+    )
+    reminders = forms.BooleanField(
+        label=_("Reminders before my shifts"), required=False
+    )
+    messages = forms.BooleanField(
+        label=_("Messages from the organizers of my actions"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MessageForm(forms.Form):
+    """An organizers' message to everyone on an action, or on one shift."""
+
+    shift = forms.TypedChoiceField(
+        label=_("To"), coerce=int, empty_value=None, required=False
+    )
+    waitlist = forms.BooleanField(
+        label=_("Also to people on the waitlist"), required=False
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+
+    def __init__(self, *args, shifts=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["shift"].choices = [("", _("Everyone on every shift"))] + [
+            (shift.pk, f"{shift.get_role_display()} · {shift_when(shift)}")
+            for shift in shifts
+        ]

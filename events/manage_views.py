@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from events import selectors, services
+from events import notices, selectors, services
 from events.forms import (
     ActionForm,
     CampaignForm,
@@ -25,6 +25,7 @@ from events.forms import (
     CheckInForm,
     MemberForm,
     MembershipChangeForm,
+    MessageForm,
     OrganizationForm,
     ReviewForm,
     ShiftForm,
@@ -465,3 +466,51 @@ def invitation(request, token: str):
             )
             return redirect("events:manage")
     return render(request, "events/manage/invitation.html", {"invitation": invitation})
+
+
+MESSAGES_SHOWN = 20
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_messages(request, action_id: int):
+    """Write to the people on an action; see whether each copy went out."""
+    action = organizing_action(request.user, action_id)
+    shifts = list(action.shifts.select_related("action"))
+    form = MessageForm(request.POST or None, shifts=shifts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        shift = next((s for s in shifts if s.pk == data["shift"]), None)
+        try:
+            services.send_message(
+                action=action,
+                actor=request.user,
+                subject=data["subject"],
+                body=data["body"],
+                shift=shift,
+                waitlist=data["waitlist"],
+            )
+        except services.SignupError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your message is on its way."))
+            return redirect("events:manage-action-messages", action_id=action.pk)
+    sent = list(action.messages.select_related("shift", "author")[:MESSAGES_SHOWN])
+    copies = list(notices.copies(sent))
+    signups = Signup.objects.select_related("volunteer").in_bulk(
+        [copy.target_id for copy in copies]
+    )
+    by_message = {message.pk: [] for message in sent}
+    for copy in copies:
+        by_message[copy.payload["message"]].append((signups.get(copy.target_id), copy))
+    for message in sent:
+        message.copies = by_message[message.pk]
+        message.counts = {
+            state: sum(1 for _, copy in message.copies if copy.state == state)
+            for state in ("pending", "sending", "sent", "failed", "dropped")
+        }
+    return render(
+        request,
+        "events/manage/messages.html",
+        {"action": action, "form": form, "sent": sent},
+    )

@@ -370,6 +370,8 @@ def register() -> None:
         outbox.register(kind, render)
 
 
-def copies(message: OrganizerMessage):
-    """Each recipient's copy of an organizers' message, with its state."""
-    return Notification.objects.filter(kind=Kind.MESSAGE, payload__message=message.pk)
+def copies(messages: list[OrganizerMessage]):
+    """Each recipient's copy of organizers' messages, with its state."""
+    return Notification.objects.filter(
+        kind=Kind.MESSAGE, payload__message__in=[m.pk for m in messages]
+    ).order_by("pk")

@@ -193,6 +193,16 @@ def confirm_guest_signup(*, token: str) -> Signup:
         return signup
 
 
+def set_guest_preferences(
+    *, signup: Signup, language: str, reminders: bool, messages: bool
+) -> Signup:
+    signup.language = language
+    signup.wants_reminders = reminders
+    signup.wants_messages = messages
+    signup.save(update_fields=["language", "wants_reminders", "wants_messages"])
+    return signup
+
+
 def cancel_signup(*, signup_id: int, lock: bool = True) -> list[Signup]:
     """Cancel a signup; if it held a place, promote the waitlist in order.
 

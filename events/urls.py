@@ -59,6 +59,11 @@ manage_patterns = [
         name="manage-action-duplicate",
     ),
     path(
+        "manage/actions/<int:action_id>/messages/",
+        manage_views.action_messages,
+        name="manage-action-messages",
+    ),
+    path(
         "manage/actions/<int:action_id>/shifts/new/",
         manage_views.shift_new,
         name="manage-shift-new",
@@ -98,6 +103,11 @@ urlpatterns = [
     path("signups/guest/<str:token>/", views.guest_signup, name="guest-signup"),
     path("me/shifts/", views.my_shifts, name="my-shifts"),
     path("me/", views.my_account, name="my-account"),
+    path(
+        "me/notifications/",
+        views.notification_preferences,
+        name="notification-preferences",
+    ),
     path("me/data.json", views.my_data, name="my-data"),
     path("me/delete/", views.delete_account, name="delete-account"),
     path(

@@ -19,7 +19,11 @@ from django.views.decorators.http import (
 from events import selectors, services
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.feeds import PAST_DAYS, CalendarResponse, Feed
-from events.forms import ActionFilterForm, GuestSignupForm
+from events.forms import (
+    ActionFilterForm,
+    GuestSignupForm,
+    NotificationPreferenceForm,
+)
 from events.models import (
     Action,
     Campaign,
@@ -30,7 +34,7 @@ from events.models import (
 from events.pagination import paginate
 from networks import selectors as network_selectors
 from networks import services as network_services
-from networks.models import FeedToken, Organization
+from networks.models import FeedToken, NotificationPreference, Organization
 
 PAGE_SIZE = 20
 
@@ -267,6 +271,11 @@ def shift_signup(request, shift_id: int):
         action__in=selectors.public_actions(),
     )
     back = shift.action.get_absolute_url() + f"#shift-{shift.pk}"
+    # Messages about the signup go out in the language the person uses here,
+    # until they choose otherwise.
+    network_services.notification_preference(
+        request.user, language=request.LANGUAGE_CODE
+    )
     try:
         signup = services.sign_up(shift_id=shift.pk, volunteer=request.user)
     except services.SignupError as error:
@@ -337,10 +346,34 @@ def my_account(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def notification_preferences(request):
+    preference = network_services.notification_preference(
+        request.user, language=request.LANGUAGE_CODE
+    )
+    form = NotificationPreferenceForm(
+        request.POST or None,
+        initial={
+            "language": preference.language,
+            "reminders": preference.reminders,
+            "messages": preference.messages,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        network_services.set_notification_preference(
+            user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Your choices are saved."))
+        return redirect("events:notification-preferences")
+    return render(request, "events/notification_preferences.html", {"form": form})
+
+
+@login_required
 @require_safe
 def my_data(request):
     """Everything the app holds about the person, as JSON to download."""
     user = request.user
+    preference = NotificationPreference.objects.filter(user=user).first()
     data = {
         "account": {
             "email": user.email,
@@ -351,6 +384,13 @@ def my_data(request):
         "email_addresses": list(
             user.emailaddress_set.values("email", "verified", "primary")
         ),
+        "notification_preference": {
+            "language": preference.language,
+            "reminders": preference.reminders,
+            "messages": preference.messages,
+        }
+        if preference
+        else None,
         "memberships": [
             {"organization": m.organization.name, "role": m.role}
             for m in network_selectors.memberships_of(user)
@@ -463,7 +503,20 @@ def guest_signup(request, token: str):
     signup = get_object_or_404(
         Signup.objects.select_related("shift__action"), manage_token=token
     )
-    if request.method == "POST" and signup.status != SignupStatus.CANCELLED:
+    preferences = NotificationPreferenceForm(
+        request.POST if "language" in request.POST else None,
+        initial={
+            "language": signup.language,
+            "reminders": signup.wants_reminders,
+            "messages": signup.wants_messages,
+        },
+    )
+    if request.method == "POST" and "language" in request.POST:
+        if preferences.is_valid():
+            services.set_guest_preferences(signup=signup, **preferences.cleaned_data)
+            messages.success(request, _("Your choices are saved."))
+            return redirect("events:guest-signup", token=token)
+    elif request.method == "POST" and signup.status != SignupStatus.CANCELLED:
         services.cancel_signup(signup_id=signup.pk)
         messages.success(request, _("Your signup is cancelled."))
         return redirect("events:guest-signup", token=token)
@@ -473,7 +526,9 @@ def guest_signup(request, token: str):
             status=SignupStatus.WAITLISTED, queued_at__lt=signup.queued_at
         ).count()
     response = render(
-        request, "events/guest_signup.html", {"signup": signup, "ahead": ahead}
+        request,
+        "events/guest_signup.html",
+        {"signup": signup, "ahead": ahead, "preferences": preferences},
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -1,6 +1,15 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from networks.models import Heartbeat, Organization, SourceDocument
+from networks import outbox
+from networks.models import (
+    Heartbeat,
+    Notification,
+    NotificationState,
+    Organization,
+    SourceDocument,
+)
 
 
 @admin.register(SourceDocument)
@@ -23,3 +32,43 @@ class OrganizationAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_run_at"]
     readonly_fields = ["name", "last_run_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, read-only; failed rows can be sent again.
+
+    The list starts with when the sweep last ran and the counts by state.
+    """
+
+    change_list_template = "admin/networks/notification/change_list.html"
+    list_display = ["pk", "kind", "recipient", "due_at", "state", "attempts"]
+    list_display_links = ["pk"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email", "last_error"]
+    date_hierarchy = "due_at"
+    actions = ["send_again"]
+    readonly_fields = [
+        field.name for field in Notification._meta.fields if field.name != "id"
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "outbox": outbox.stats()}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.action(description=_("Send the chosen failed notifications again"))
+    def send_again(self, request, queryset):
+        count = queryset.filter(state=NotificationState.FAILED).update(
+            state=NotificationState.PENDING,
+            due_at=timezone.now(),
+            attempts=0,
+            queued_at=None,
+            claim="",
+        )
+        self.message_user(
+            request, _("%(count)s will be sent again.") % {"count": count}
+        )

@@ -1,6 +1,7 @@
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from networks.models import (
     Heartbeat,
     Invitation,
     Membership,
+    NotificationPreference,
     Organization,
     Role,
 )
@@ -238,3 +240,24 @@ def regenerate_feed_token(user) -> str:
         user=user, defaults={"token": secrets.token_urlsafe(32)}
     )
     return token.token
+
+
+# How a person wants to hear from us.
+
+
+def notification_preference(user, *, language: str = ""):
+    """The person's choices, made on first use with the language they browse in."""
+    preference, _ = NotificationPreference.objects.get_or_create(
+        user=user, defaults={"language": language or settings.LANGUAGE_CODE}
+    )
+    return preference
+
+
+def set_notification_preference(
+    *, user, language: str, reminders: bool, messages: bool
+) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user,
+        defaults={"language": language, "reminders": reminders, "messages": messages},
+    )
+    return preference

@@ -4,19 +4,31 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from networks import outbox
 from networks.models import Heartbeat
 
 
 @never_cache
 @require_safe
 def healthz(request):
-    """Liveness for load balancers and staff: database, cache, last beat."""
+    """Liveness for load balancers and staff: database, cache, last beat,
+    and the notification outbox (last sweep, rows by state). No personal data.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     cache.set("healthz", "ok", 10)
     beats = {
         h.name: h.last_run_at.isoformat() for h in Heartbeat.objects.order_by("name")
     }
+    notifications = outbox.stats()
+    for name in ("last_sweep", "oldest_due"):
+        if notifications[name]:
+            notifications[name] = notifications[name].isoformat()
     return JsonResponse(
-        {"database": "ok", "cache": cache.get("healthz"), "heartbeats": beats}
+        {
+            "database": "ok",
+            "cache": cache.get("healthz"),
+            "heartbeats": beats,
+            "notifications": notifications,
+        }
     )
