@@ -1,12 +1,10 @@
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import outbox
 from networks.models import (
     Heartbeat,
     Notification,
-    NotificationState,
     Organization,
     SourceDocument,
 )
@@ -62,13 +60,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the chosen failed notifications again"))
     def send_again(self, request, queryset):
-        count = queryset.filter(state=NotificationState.FAILED).update(
-            state=NotificationState.PENDING,
-            due_at=timezone.now(),
-            attempts=0,
-            queued_at=None,
-            claim="",
-        )
+        count = outbox.send_again(queryset)
         self.message_user(
             request, _("%(count)s will be sent again.") % {"count": count}
         )

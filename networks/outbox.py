@@ -210,23 +210,33 @@ def record_sweep(*, now=None) -> None:
 # Delivery.
 
 
-def deliver(ids: list[int]) -> dict[str, int]:
-    """Send the due, pending rows among `ids`; returns counts by outcome."""
+def deliver(ids: list[int], *, conditional: bool = True) -> dict[str, int]:
+    """Send the due, pending rows among `ids`; returns counts by outcome.
+
+    `conditional=False` exists only for the control test that shows the race
+    is real: it reads the pending rows and then takes them, in two steps, as
+    a naive outbox would. Nothing else may pass it.
+    """
     now = timezone.now()
     claim = uuid.uuid4().hex
-    claimed = Notification.objects.filter(
-        pk__in=ids, state=State.PENDING, due_at__lte=now
-    ).update(
-        state=State.SENDING, claim=claim, claimed_at=now, attempts=F("attempts") + 1
-    )
+    due = Notification.objects.filter(pk__in=ids, state=State.PENDING, due_at__lte=now)
+    take = {
+        "state": State.SENDING,
+        "claim": claim,
+        "claimed_at": now,
+        "attempts": F("attempts") + 1,
+    }
+    if conditional:
+        due.update(**take)
+        rows = Notification.objects.filter(claim=claim, state=State.SENDING)
+    else:
+        seen = list(due.values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=seen).update(**take)
+        rows = Notification.objects.filter(pk__in=seen)
     outcome = {"sent": 0, "failed": 0, "retry": 0, "dropped": 0}
-    if not claimed:
+    rows = list(rows.select_related("target_type").order_by("due_at", "pk"))
+    if not rows:
         return outcome
-    rows = list(
-        Notification.objects.filter(claim=claim, state=State.SENDING)
-        .select_related("target_type")
-        .order_by("due_at", "pk")
-    )
     targets = _load_targets(rows)
     memo: dict = {}
     mailer = mailers.default
@@ -274,6 +284,7 @@ def _deliver_one(row, targets, memo, mailer, claim) -> str:
     )
     message.attach_alternative(email.html, "text/html")
     try:
+        mailer.open()  # one connection for the task; again after an error
         mailer.send_messages([message])
     except Exception as error:  # noqa: BLE001 - classified below
         permanent = _is_permanent(error)
@@ -331,6 +342,17 @@ def _describe(error: Exception) -> str:
             answer = answer.decode(errors="replace")
         return f"The mail server answered {code} {answer}"[:500]
     return f"{type(error).__name__}: {error}"[:500]
+
+
+def send_again(rows: models.QuerySet) -> int:
+    """Failed rows among `rows` are tried again now, from a fresh count."""
+    return rows.filter(state=State.FAILED).update(
+        state=State.PENDING,
+        due_at=timezone.now(),
+        attempts=0,
+        queued_at=None,
+        claim="",
+    )
 
 
 # What staff see.
