@@ -295,6 +295,14 @@ def _deliver_one(row, targets, memo, mailer, claim) -> str:
     return "sent"
 
 
+def preview(row: Notification) -> Email:
+    """What `row` would say if it were sent now (NotNeeded if nothing)."""
+    target = _load_targets([row]).get((row.target_type_id, row.target_id))
+    if target is None:
+        raise NotNeeded("What it was about no longer exists.")
+    return _renderers[row.kind](row, target, {})
+
+
 def message_id(row: Notification) -> str:
     domain = settings.CALENDAR_UID_DOMAIN
     return f"<notification-{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"

@@ -40,12 +40,13 @@ class Received:
 
 
 class SmtpSink:
-    def __init__(self, *, delay: float = 0.0):
+    def __init__(self, *, delay: float = 0.0, port: int = 0, log=None):
         self.delay = delay
+        self.log = log  # an open text file: "<Message-ID>\t<time>" per message
         self.tempfail = False
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):
@@ -75,16 +76,19 @@ class SmtpSink:
             await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.SMTP)
         body = message.get_body(preferencelist=("plain",))
+        received = Received(
+            message_id=message["Message-ID"],
+            to=list(envelope.rcpt_tos),
+            subject=str(message["Subject"]),
+            text=body.get_content() if body else "",
+            at=time.time(),
+        )
         with self._lock:
-            self.received.append(
-                Received(
-                    message_id=message["Message-ID"],
-                    to=list(envelope.rcpt_tos),
-                    subject=str(message["Subject"]),
-                    text=body.get_content() if body else "",
-                    at=time.time(),
-                )
-            )
+            if self.log:
+                self.log.write(f"{received.message_id}\t{received.at}\n")
+                self.log.flush()
+            else:
+                self.received.append(received)
         return "250 Message accepted for delivery"
 
     def count(self) -> int:
@@ -149,3 +153,12 @@ class Worker:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+if __name__ == "__main__":
+    # python -m tests.live PORT FILE: a sink in its own process (benchmarks),
+    # logging each message to FILE, until it is killed.
+    port, path = int(sys.argv[1]), sys.argv[2]
+    with open(path, "a") as log, SmtpSink(port=port, log=log):
+        while True:
+            time.sleep(3600)
