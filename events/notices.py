@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.calendar import google_calendar_url
-from events.display import shift_when
+from events.display import action_when, shift_when
 from events.models import (
     ACTIVE_SIGNUP,
     Action,
@@ -342,6 +342,7 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Email:
             "shift": shift,
             "status": signup.get_status_display(),
             "when": shift_when(shift),
+            "action_when": action_when(action),
             "place": ", ".join(
                 part
                 for part in (action.venue, action.address, action.place_label)
