@@ -291,7 +291,8 @@ class ActionForm(forms.Form):
         ]
         values["start_date"] = data["date"]
         values["timezone"] = data.get("timezone") or ""
-        values["reminder_offsets"] = data["reminders"]
+        if "reminders" in self.data:  # a client that omits it changes nothing
+            values["reminder_offsets"] = data["reminders"]
         if data.get("start_time"):
             zone = ZoneInfo(values["timezone"])
             starts = dt.datetime.combine(data["date"], data["start_time"], tzinfo=zone)

@@ -70,6 +70,7 @@ def urls(world) -> dict[str, tuple[str, str]]:
         "new action": ("get", f"/manage/o/{slug}/actions/new/"),
         "action": ("get", f"/manage/actions/{action}/"),
         "new shift": ("get", f"/manage/actions/{action}/shifts/new/"),
+        "messages": ("get", f"/manage/actions/{action}/messages/"),
         "shift": ("get", f"/manage/shifts/{shift}/"),
         "roster": ("get", f"/manage/shifts/{shift}/roster/"),
         "roster csv": ("get", f"/manage/shifts/{shift}/roster/?format=csv"),
@@ -88,6 +89,7 @@ OWN_PAGES = {
     "my shifts": ("get", "/me/shifts/"),
     "my account": ("get", "/me/"),
     "my data": ("get", "/me/data.json"),
+    "my notification choices": ("get", "/me/notifications/"),
 }
 
 
@@ -257,6 +259,45 @@ def test_html_in_text_is_shown_as_text(client, world):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_organizers_choose_when_reminders_go(client, world):
+    client.force_login(world["people"]["organizer"])
+    slug = world["organization"].slug
+    client.post(f"/manage/o/{slug}/actions/new/", action_data(reminders="48, 0.5"))
+    action = Action.objects.get(title="Vigil at the courthouse")
+    assert action.reminder_offsets == [2880, 30]
+    page = client.get(f"/manage/actions/{action.pk}/").content.decode()
+    assert 'value="48, 0.5"' in page
+    client.post(f"/manage/actions/{action.pk}/", action_data(reminders=""))
+    action.refresh_from_db()
+    assert action.reminder_offsets == []
+
+
+@pytest.mark.parametrize(
+    ("reminders", "message"),
+    [
+        ("soon", "“soon” is not a number of hours."),
+        ("24, nan", "“nan” is not a number of hours."),
+        ("0.1", "between 15 minutes and 14 days"),
+        ("400", "between 15 minutes and 14 days"),
+        ("2, 2", "Each reminder time may appear once."),
+        ("1, 2, 3, 4, 5", "At most 4 reminders."),
+    ],
+)
+def test_bad_reminder_times_are_explained_and_change_nothing(
+    client, world, reminders, message
+):
+    client.force_login(world["people"]["organizer"])
+    action = world["action"]
+    before = list(action.reminder_offsets)
+    response = client.post(
+        f"/manage/actions/{action.pk}/", action_data(reminders=reminders)
+    )
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors)
+    action.refresh_from_db()
+    assert action.reminder_offsets == before == [1440, 120]
 
 
 @pytest.mark.parametrize(
