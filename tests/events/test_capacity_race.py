@@ -7,13 +7,11 @@ each has a control that runs the same race with the shift lock switched off
 and shows that the harness catches what goes wrong then.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from events.models import Signup, SignupStatus
 from events.services import SignupError, cancel_signup, sign_up
+from tests.concurrency import postgres_only, race
 from tests.factories import ShiftFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,31 +22,8 @@ CLIENTS = 50
 
 
 @pytest.fixture(autouse=True)
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
-
-
-def race(calls) -> list[BaseException]:
-    """Run the calls at once, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except BaseException as error:  # noqa: BLE001 - reported to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+def postgres():
+    postgres_only()
 
 
 def signup_race(lock: bool) -> tuple[int, int, bool]:

@@ -13,13 +13,12 @@ one-second sweep and a four-second lease so that they run in seconds.
 
 import datetime as dt
 import os
-import threading
 import time
 from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from networks.models import (
     NotificationKind,
     NotificationState,
 )
+from tests.concurrency import postgres_only, race
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 from tests.live import SmtpSink, Worker, wait_for
 
@@ -189,28 +189,6 @@ def test_a_row_whose_worker_died_is_sent_after_the_lease(sink, settings):
 # Races between deliveries, on PostgreSQL.
 
 
-def race(calls) -> None:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
-
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("conditional", [True, False], ids=["claimed", "control"])
@@ -218,7 +196,7 @@ def test_four_deliveries_of_the_same_rows_send_each_once(sink, conditional):
     postgres_only()
     sink.delay = 0.005
     ids = confirmations(40)
-    race([lambda: outbox.deliver(ids, conditional=conditional)] * 4)
+    assert race([lambda: outbox.deliver(ids, conditional=conditional)] * 4) == []
     copies = Counter(sink.ids())
     assert set(copies) == {message_id(pk) for pk in ids}
     if conditional:
@@ -244,7 +222,7 @@ def test_two_sweeps_at_once_hand_out_each_row_once(sink, conditional):
             handed.append(chunk)
             outbox.deliver(chunk, conditional=conditional)
 
-    race([sweep, sweep])
+    assert race([sweep, sweep]) == []
     assert sorted(pk for chunk in handed for pk in chunk) == sorted(ids)
     assert Counter(sink.ids()) == Counter(message_id(pk) for pk in ids)
 
