@@ -319,7 +319,7 @@ def _lead(row: Notification, signup: Signup, memo: dict) -> tuple[str, str]:
     )
 
 
-def render(row: Notification, signup: Signup, memo: dict) -> outbox.Email:
+def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
     _check_needed(row, signup)
     shift = signup.shift
     action = shift.action
@@ -357,7 +357,7 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Email:
             "preferences_url": preferences,
             "cancelled": row.kind == Kind.CANCELLED,
         }
-        return outbox.Email(
+        return outbox.Message(
             to=signup.contact_email,
             subject=subject,
             text=render_to_string("events/email/notice.txt", context),

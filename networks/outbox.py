@@ -67,11 +67,14 @@ def retry_delays() -> list[int]:
 
 
 @dataclass
-class Email:
+class Message:
+    """What a renderer makes of a row; `channel` says how it goes out."""
+
     to: str
     subject: str
     text: str
-    html: str
+    html: str = ""
+    channel: str = "email"
 
 
 class NotNeeded(Exception):
@@ -82,7 +85,7 @@ class NotNeeded(Exception):
 # its target (events registers signups' notices). `load` fetches targets in
 # bulk, so a delivery task makes the same few queries whatever its size;
 # `render` may keep things it looked up in `memo`, shared within one task.
-Renderer = Callable[[Notification, models.Model, dict], Email]
+Renderer = Callable[[Notification, models.Model, dict], Message]
 _renderers: dict[str, Renderer] = {}
 _loaders: dict[type[models.Model], Callable[[list[int]], dict[int, models.Model]]] = {}
 
@@ -239,13 +242,14 @@ def deliver(ids: list[int], *, conditional: bool = True) -> dict[str, int]:
         return outcome
     targets = _load_targets(rows)
     memo: dict = {}
-    mailer = mailers.default
+    opened: dict[str, Channel] = {}
     try:
         for row in rows:
-            result = _deliver_one(row, targets, memo, mailer, claim)
+            result = _deliver_one(row, targets, memo, opened, claim)
             outcome[result] += 1
     finally:
-        mailer.close()
+        for channel in opened.values():
+            channel.close()
     return outcome
 
 
@@ -262,13 +266,15 @@ def _load_targets(rows: list[Notification]) -> dict:
     return targets
 
 
-def _deliver_one(row, targets, memo, mailer, claim) -> str:
+def _deliver_one(row, targets, memo, opened, claim) -> str:
     mine = Notification.objects.filter(pk=row.pk, claim=claim, state=State.SENDING)
     try:
         target = targets.get((row.target_type_id, row.target_id))
         if target is None:
             raise NotNeeded("What it was about no longer exists.")
-        email = _renderers[row.kind](row, target, memo)
+        message = _renderers[row.kind](row, target, memo)
+        if message.channel not in _channels:
+            raise ValueError(f"no channel {message.channel!r}")
     except NotNeeded as reason:
         mine.update(state=State.DROPPED, last_error=str(reason)[:500])
         return "dropped"
@@ -276,26 +282,98 @@ def _deliver_one(row, targets, memo, mailer, claim) -> str:
         log.exception("notification %s could not be rendered", row.pk)
         mine.update(state=State.FAILED, last_error=f"Could not be written: {error!r}")
         return "failed"
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + email.subject,
-        body=email.text,
-        to=[email.to],
-        headers={"Message-ID": message_id(row)},
-    )
-    message.attach_alternative(email.html, "text/html")
+    if message.channel not in opened:
+        opened[message.channel] = _channels[message.channel]()
+    channel = opened[message.channel]
     try:
-        mailer.open()  # one connection for the task; again after an error
-        mailer.send_messages([message])
+        channel.send(row, message)
     except Exception as error:  # noqa: BLE001 - classified below
-        permanent = _is_permanent(error)
+        permanent = channel.is_permanent(error)
         if not permanent:
-            mailer.close()  # the next row starts a fresh connection
-        return _failed(mine, row, error, permanent=permanent)
+            channel.close()  # the next row starts afresh
+        return _failed(mine, row, channel.describe(error), permanent=permanent)
     mine.update(state=State.SENT, sent_at=timezone.now(), last_error="")
     return "sent"
 
 
-def preview(row: Notification) -> Email:
+# Channels: how a message reaches a person. E-mail is built in; another (an
+# SMS provider, say) is a class with the same four methods, registered with
+# `register_channel("sms", SmsChannel)`, and chosen by renderers through
+# `Message.channel`. One instance serves one delivery task, so it may keep a
+# connection open between messages.
+
+
+class Channel:
+    def send(self, row: Notification, message: Message) -> None:
+        """Hand the message over; raise if it was not accepted."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Drop any connection; `send` opens a new one when needed."""
+
+    def is_permanent(self, error: Exception) -> bool:
+        """True when trying again cannot help (a bad address, say)."""
+        return False
+
+    def describe(self, error: Exception) -> str:
+        return f"{type(error).__name__}: {error}"[:500]
+
+
+class EmailChannel(Channel):
+    """Django's default mailer (SMTP in production), one connection a task."""
+
+    def __init__(self):
+        self.mailer = mailers.default
+
+    def send(self, row, message):
+        email = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + message.subject,
+            body=message.text,
+            to=[message.to],
+            headers={"Message-ID": message_id(row)},
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        self.mailer.open()  # a no-op while the connection is open
+        self.mailer.send_messages([email])
+
+    def close(self):
+        self.mailer.close()
+
+    def is_permanent(self, error):
+        """A bad address or a 5xx answer will not get better by trying again."""
+        if isinstance(error, ValueError):
+            return True  # an address Django cannot write
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            codes = [code for code, _ in error.recipients.values()]
+            return all(500 <= code < 600 for code in codes)
+        code = getattr(error, "smtp_code", None)
+        return isinstance(code, int) and 500 <= code < 600
+
+    def describe(self, error):
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            parts = [
+                f"{address}: {code} {answer.decode(errors='replace')}"
+                for address, (code, answer) in error.recipients.items()
+            ]
+            return ("Refused by the mail server: " + "; ".join(parts))[:500]
+        code = getattr(error, "smtp_code", None)
+        if code is not None:
+            answer = error.smtp_error
+            if isinstance(answer, bytes):
+                answer = answer.decode(errors="replace")
+            return f"The mail server answered {code} {answer}"[:500]
+        return super().describe(error)
+
+
+_channels: dict[str, Callable[[], Channel]] = {"email": EmailChannel}
+
+
+def register_channel(name: str, factory: Callable[[], Channel]) -> None:
+    _channels[name] = factory
+
+
+def preview(row: Notification) -> Message:
     """What `row` would say if it were sent now (NotNeeded if nothing)."""
     target = _load_targets([row]).get((row.target_type_id, row.target_id))
     if target is None:
@@ -308,19 +386,7 @@ def message_id(row: Notification) -> str:
     return f"<notification-{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
-def _is_permanent(error: Exception) -> bool:
-    """A bad address or a 5xx answer will not get better by trying again."""
-    if isinstance(error, ValueError):
-        return True  # an address Django cannot write
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return all(500 <= code < 600 for code in codes)
-    code = getattr(error, "smtp_code", None)
-    return isinstance(code, int) and 500 <= code < 600
-
-
-def _failed(mine, row, error, *, permanent: bool) -> str:
-    reason = _describe(error)
+def _failed(mine, row, reason: str, *, permanent: bool) -> str:
     if permanent or row.attempts >= MAX_ATTEMPTS:
         mine.update(state=State.FAILED, last_error=reason)
         return "failed"
@@ -334,22 +400,6 @@ def _failed(mine, row, error, *, permanent: bool) -> str:
         last_error=reason,
     )
     return "retry"
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        parts = [
-            f"{address}: {code} {answer.decode(errors='replace')}"
-            for address, (code, answer) in error.recipients.items()
-        ]
-        return ("Refused by the mail server: " + "; ".join(parts))[:500]
-    code = getattr(error, "smtp_code", None)
-    if code is not None:
-        answer = error.smtp_error
-        if isinstance(answer, bytes):
-            answer = answer.decode(errors="replace")
-        return f"The mail server answered {code} {answer}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
 
 
 def send_again(rows: models.QuerySet) -> int:

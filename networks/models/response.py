@@ -1,0 +1,458 @@
+"""Rapid-response networks: who covers where, who is on call, and the reports
+they take, verify, dispatch and document.
+
+Safety is in the data: a report stores no IP address and no account; the
+reporter's contact and the exact location are kept apart from what the public
+sees (kind, neighbourhood, the hour), and both are deleted or coarsened on the
+network's schedule (networks/response.py, `apply_retention`).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from networks.models.organizations import Organization
+
+
+class Service(models.TextChoices):
+    LEGAL = "legal", _("Legal assistance")
+    EMOTIONAL = "emotional", _("Emotional support")
+    DOCUMENTATION = "documentation", _("Documentation")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
+    KNOW_YOUR_RIGHTS = "know_your_rights", _("Know-your-rights training")
+
+
+class ResponseNetwork(models.Model):
+    """An organization's rapid-response network."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="response_networks",
+        verbose_name=_("organization"),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    hotline = models.CharField(_("hotline number"), max_length=40, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    services = models.JSONField(_("services"), default=list, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    verifications_needed = models.PositiveSmallIntegerField(
+        _("verifiers needed to confirm"), default=2
+    )
+    escalate_after_minutes = models.PositiveSmallIntegerField(
+        _("minutes before an alert goes to the next group"), default=10
+    )
+    # Retention (days): reports never confirmed, and reporters' contacts.
+    unverified_days = models.PositiveSmallIntegerField(
+        _("days to keep reports never confirmed"), default=30
+    )
+    contact_days = models.PositiveSmallIntegerField(
+        _("days to keep reporters' contact details"), default=30
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("rapid-response network")
+        verbose_name_plural = _("rapid-response networks")
+        constraints = [
+            models.CheckConstraint(
+                name="network_verifications_in_range",
+                condition=Q(verifications_needed__gte=1, verifications_needed__lte=10),
+            ),
+            models.CheckConstraint(
+                name="network_escalation_in_range",
+                condition=Q(
+                    escalate_after_minutes__gte=1, escalate_after_minutes__lte=240
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AreaKind(models.TextChoices):
+    ZIP = "zip", _("ZIP code")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+
+
+class CoverageArea(models.Model):
+    """A place a network covers; reports and responders are matched by it.
+
+    `value` is stored folded (lower case, single spaces) so matching is exact.
+    """
+
+    network = models.ForeignKey(
+        ResponseNetwork, on_delete=models.CASCADE, related_name="areas"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AreaKind.choices)
+    value = models.CharField(_("name or code"), max_length=120)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("area covered")
+        verbose_name_plural = _("areas covered")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "kind", "value"], name="one_area_per_network"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class ResponseRole(models.TextChoices):
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    VERIFIER = "verifier", _("Verifier")
+    RESPONDER = "responder", _("Legal observer or responder")
+    LAWYER = "lawyer", _("Lawyer")
+    SUPPORT = "support", _("Support")
+
+
+class TrainingKind(models.TextChoices):
+    DISPATCH = "dispatch", _("Dispatch training")
+    VERIFICATION = "verification", _("Verification training")
+    LEGAL_OBSERVER = "legal_observer", _("Legal observer training")
+    KNOW_YOUR_RIGHTS = "know_your_rights", _("Know-your-rights training")
+
+
+# A role that needs a training can only be given to someone who has it.
+ROLE_TRAINING = {
+    ResponseRole.DISPATCHER: TrainingKind.DISPATCH,
+    ResponseRole.VERIFIER: TrainingKind.VERIFICATION,
+    ResponseRole.RESPONDER: TrainingKind.LEGAL_OBSERVER,
+}
+# Roles that need two-factor authentication on every page of theirs.
+MFA_ROLES = {ResponseRole.DISPATCHER, ResponseRole.VERIFIER}
+
+
+class NetworkMember(models.Model):
+    """A person's role in a network; one row per role they hold."""
+
+    network = models.ForeignKey(
+        ResponseNetwork, on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="network_roles",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ResponseRole.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["network", "role", "pk"]
+        verbose_name = _("network role")
+        verbose_name_plural = _("network roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "user", "role"], name="one_row_per_network_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Training(models.Model):
+    network = models.ForeignKey(
+        ResponseNetwork, on_delete=models.CASCADE, related_name="trainings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainings"
+    )
+    kind = models.CharField(_("training"), max_length=20, choices=TrainingKind.choices)
+    completed_on = models.DateField(_("completed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-completed_on"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "user", "kind"], name="one_training_row_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()}"
+
+
+class OnCallSlot(models.Model):
+    """A span of time a number of responders cover; `tier` orders escalation:
+    alerts go to tier 1 first, then 2, and so on."""
+
+    network = models.ForeignKey(
+        ResponseNetwork, on_delete=models.CASCADE, related_name="slots"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    tier = models.PositiveSmallIntegerField(_("escalation group"), default=1)
+    places = models.PositiveIntegerField(_("places"), default=5)
+    # Empty: the whole network's area.
+    areas = models.ManyToManyField(
+        CoverageArea, blank=True, related_name="slots", verbose_name=_("areas")
+    )
+
+    class Meta:
+        ordering = ["starts_at", "tier", "pk"]
+        verbose_name = _("on-call slot")
+        verbose_name_plural = _("on-call slots")
+        constraints = [
+            models.CheckConstraint(
+                name="slot_ends_after_start", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            models.CheckConstraint(
+                name="slot_tier_in_range", condition=Q(tier__gte=1, tier__lte=5)
+            ),
+            models.CheckConstraint(
+                name="slot_places_in_range", condition=Q(places__lte=1000)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.network} · {self.starts_at:%Y-%m-%d %H:%M} · {self.tier}"
+
+
+class OnCall(models.Model):
+    slot = models.ForeignKey(
+        OnCallSlot, on_delete=models.CASCADE, related_name="people"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person on call")
+        verbose_name_plural = _("people on call")
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "user"], name="one_on_call_row")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.slot}"
+
+
+class ActivityKind(models.TextChoices):
+    CHECKPOINT = "checkpoint", _("Checkpoint")
+    HOME_RAID = "home_raid", _("Home raid")
+    WORKPLACE_RAID = "workplace_raid", _("Workplace raid")
+    ARREST = "arrest", _("Arrest")
+    VEHICLES = "vehicles", _("Vehicles or agents seen")
+    COURTHOUSE = "courthouse", _("Courthouse")
+    OTHER = "other", _("Other")
+
+
+class ReportStatus(models.TextChoices):
+    NEW = "new", _("New")
+    VERIFYING = "verifying", _("Verifying")
+    CONFIRMED = "confirmed", _("Confirmed")
+    UNCONFIRMED = "unconfirmed", _("Could not be confirmed")
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    CLOSED = "closed", _("Closed")
+
+
+class ReportSource(models.TextChoices):
+    WEB = "web", _("Public form")
+    HOTLINE = "hotline", _("Hotline call")
+
+
+class Report(models.Model):
+    """A report of enforcement activity. No account, name or IP address.
+
+    Public: kind, neighbourhood, city, the hour. Network members with a role:
+    the exact place (`location`). Dispatchers only: `contact`.
+    """
+
+    network = models.ForeignKey(
+        ResponseNetwork, on_delete=models.CASCADE, related_name="reports"
+    )
+    kind = models.CharField(
+        _("what was seen"), max_length=20, choices=ActivityKind.choices
+    )
+    description = models.TextField(_("what happened"), max_length=3000, blank=True)
+    seen_at = models.DateTimeField(_("when"))
+    location = models.CharField(_("exact place"), max_length=300, blank=True)
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=120, blank=True)
+    city = models.CharField(_("city"), max_length=120)
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ReportSource.choices, default="web"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default="new"
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    # Documentation and follow-up.
+    detained = models.PositiveSmallIntegerField(
+        _("people detained"), null=True, blank=True
+    )
+    released = models.PositiveSmallIntegerField(
+        _("people released"), null=True, blank=True
+    )
+    legal_referral = models.BooleanField(_("legal referral made"), default=False)
+    family_support = models.BooleanField(_("family support needed"), default=False)
+    referred_to = models.CharField(
+        _("referred to"),
+        max_length=20,
+        blank=True,
+        choices=[("lawyer", _("A lawyer")), ("mutual_aid", _("Mutual aid"))],
+    )
+    # Retention: when the contact was deleted and the place coarsened.
+    contact_purged_at = models.DateTimeField(null=True, blank=True)
+    coarsened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            models.Index(fields=["network", "status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.city} · {self.created_at:%Y-%m-%d}"
+
+
+def photo_path(instance, filename) -> str:
+    # A random name: the uploaded name may identify the person.
+    return f"reports/{instance.report.network_id}/{secrets.token_hex(16)}.jpg"
+
+
+class ReportPhoto(models.Model):
+    """A photo with its metadata (EXIF, GPS) removed on upload."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=photo_path)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return f"{self.report} · {self.pk}"
+
+
+class VerificationMethod(models.TextChoices):
+    ON_SCENE = "on_scene", _("On scene")
+    PHOTO = "photo", _("Photo or video")
+    TRUSTED_SOURCE = "trusted_source", _("Trusted source")
+
+
+class Verification(models.Model):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="verifications"
+    )
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    method = models.CharField(
+        _("how it was verified"), max_length=20, choices=VerificationMethod.choices
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "verifier"], name="one_verification_per_verifier"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.method}"
+
+
+class TimelineEntry(models.Model):
+    """Every step on a report: who, when, what."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="timeline"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=40)
+    detail = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} · {self.what}"
+
+
+class AlertAnswer(models.TextChoices):
+    WAITING = "waiting", _("No answer yet")
+    ACCEPTED = "accepted", _("Going")
+    DECLINED = "declined", _("Cannot go")
+
+
+class Alert(models.Model):
+    """One responder asked to go to one report; sent through the outbox."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="alerts")
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    tier = models.PositiveSmallIntegerField(default=1)
+    answer = models.CharField(
+        max_length=10, choices=AlertAnswer.choices, default=AlertAnswer.WAITING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tier", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "responder"], name="one_alert_per_responder"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.responder} · {self.answer}"
+
+
+class ReportNote(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=3000)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} · {self.at:%Y-%m-%d %H:%M}"

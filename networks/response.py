@@ -1,0 +1,461 @@
+"""Writes to rapid-response networks: setup, on-call, reports, verification,
+dispatch, escalation, follow-up and retention.
+
+Callers check who may do what (networks.response_access); these functions
+keep the data consistent and write every step on the report's timeline.
+"""
+
+import datetime as dt
+import io
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from networks import outbox
+from networks.models import NotificationKind
+from networks.models.response import (
+    ROLE_TRAINING,
+    Alert,
+    AlertAnswer,
+    AreaKind,
+    CoverageArea,
+    NetworkMember,
+    OnCall,
+    OnCallSlot,
+    Report,
+    ReportNote,
+    ReportPhoto,
+    ReportSource,
+    ReportStatus,
+    ResponseNetwork,
+    ResponseRole,
+    TimelineEntry,
+    Training,
+    Verification,
+)
+from networks.services import unique_slug
+
+
+class ResponseError(Exception):
+    """A request that cannot be done; the message says why."""
+
+
+def fold(value: str) -> str:
+    """How places are compared: lower case, single spaces."""
+    return " ".join(value.split()).lower()
+
+
+# Setup (the organization's admins).
+
+
+@transaction.atomic
+def create_network(*, organization, values: dict) -> ResponseNetwork:
+    network = ResponseNetwork(
+        organization=organization, slug=unique_slug(ResponseNetwork, values["name"])
+    )
+    return update_network(network=network, values=values)
+
+
+@transaction.atomic
+def update_network(*, network: ResponseNetwork, values: dict) -> ResponseNetwork:
+    areas = values.pop("areas", None)
+    for name, value in values.items():
+        setattr(network, name, value)
+    network.full_clean()
+    network.save()
+    if areas is not None:
+        network.areas.all().delete()
+        CoverageArea.objects.bulk_create(
+            CoverageArea(network=network, kind=kind, value=fold(value))
+            for kind, value in dict.fromkeys(areas)
+        )
+    return network
+
+
+def record_training(*, network, user, kind: str, completed_on, actor) -> Training:
+    return Training.objects.update_or_create(
+        network=network,
+        user=user,
+        kind=kind,
+        defaults={"completed_on": completed_on, "recorded_by": actor},
+    )[0]
+
+
+def give_role(*, network, user, role: str) -> NetworkMember:
+    """Refused when the role needs a training the person has not recorded."""
+    needed = ROLE_TRAINING.get(role)
+    if (
+        needed
+        and not Training.objects.filter(
+            network=network, user=user, kind=needed
+        ).exists()
+    ):
+        raise ResponseError(
+            _("%(role)s needs %(training)s first; record it, then give the role.")
+            % {
+                "role": ResponseRole(role).label,
+                "training": needed.label,
+            }
+        )
+    return NetworkMember.objects.get_or_create(network=network, user=user, role=role)[0]
+
+
+def remove_role(*, network, user, role: str) -> None:
+    NetworkMember.objects.filter(network=network, user=user, role=role).delete()
+
+
+# On call (dispatchers build the schedule; people with a role take slots).
+
+
+def add_slot(*, network, starts_at, ends_at, tier: int, places: int, areas=()):
+    if ends_at <= starts_at:
+        raise ResponseError(_("The end is not after the start."))
+    slot = OnCallSlot(
+        network=network, starts_at=starts_at, ends_at=ends_at, tier=tier, places=places
+    )
+    slot.full_clean()
+    slot.save()
+    slot.areas.set(areas)
+    return slot
+
+
+def take_slot(*, slot_id: int, user) -> OnCall:
+    """A place on call, if the slot has one free (the slot row is locked)."""
+    with transaction.atomic():
+        slot = OnCallSlot.objects.select_for_update().filter(pk=slot_id).first()
+        if slot is None:
+            raise ResponseError(_("This slot does not exist."))
+        if slot.ends_at <= timezone.now():
+            raise ResponseError(_("This slot is over."))
+        if slot.people.count() >= slot.places:
+            raise ResponseError(_("This slot is full."))
+        try:
+            with transaction.atomic():
+                return OnCall.objects.create(slot=slot, user=user)
+        except IntegrityError as error:
+            raise ResponseError(_("You are already on call then.")) from error
+
+
+def leave_slot(*, slot, user) -> None:
+    OnCall.objects.filter(slot=slot, user=user).delete()
+
+
+# Reports.
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTOS_PER_REPORT = 4
+
+
+def clean_photo(upload) -> ContentFile:
+    """The picture only: re-encoded as JPEG with no EXIF, GPS or other
+    metadata, turned upright first. Raises ResponseError for anything that
+    is not a real JPEG, PNG or WebP picture of a sane size.
+    """
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ResponseError(
+            _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES >> 20}
+        )
+    try:
+        with Image.open(upload) as probe:
+            kind = probe.format
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if kind not in PHOTO_FORMATS:
+                raise ResponseError(_("Photos must be JPEG, PNG or WebP pictures."))
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise ResponseError(_("This photo is too large."))
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        Image.DecompressionBombError,
+    ) as error:
+        raise ResponseError(_("This file is not a picture we can read.")) from error
+    clean = io.BytesIO()
+    upright.save(clean, format="JPEG", quality=85)  # no exif= argument: none kept
+    return ContentFile(clean.getvalue(), name="photo.jpg")
+
+
+def _log(report: Report, actor, what: str, detail: str = "") -> None:
+    TimelineEntry.objects.create(report=report, actor=actor, what=what, detail=detail)
+
+
+@transaction.atomic
+def submit_report(
+    *, network, values: dict, photos=(), source=ReportSource.WEB, entered_by=None
+) -> Report:
+    """A new report; urgent ones are dispatched at once, unverified."""
+    cleaned = [clean_photo(photo) for photo in photos[:PHOTOS_PER_REPORT]]
+    report = Report(network=network, source=source, **values)
+    report.zip_code = report.zip_code.strip()
+    report.full_clean()
+    report.save()
+    for content in cleaned:
+        ReportPhoto.objects.create(report=report, image=content)
+    _log(
+        report,
+        entered_by,
+        "received",
+        _("Hotline call") if source == ReportSource.HOTLINE else _("Public form"),
+    )
+    if report.urgent:
+        dispatch(report=report, actor=entered_by)
+    return report
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+OPEN = [ReportStatus.NEW, ReportStatus.VERIFYING]
+
+
+@transaction.atomic
+def start_verifying(*, report: Report, actor) -> Report:
+    report = _locked(report)
+    if report.status == ReportStatus.NEW:
+        report.status = ReportStatus.VERIFYING
+        report.save(update_fields=["status"])
+        _log(report, actor, "verifying")
+    return report
+
+
+@transaction.atomic
+def verify(*, report: Report, verifier, method: str, note: str = "") -> Report:
+    """Record one verifier's check; enough of them confirm the report."""
+    report = _locked(report)
+    if report.status not in (*OPEN, ReportStatus.CONFIRMED):
+        raise ResponseError(_("This report is no longer being verified."))
+    try:
+        with transaction.atomic():
+            Verification.objects.create(
+                report=report, verifier=verifier, method=method, note=note.strip()
+            )
+    except IntegrityError as error:
+        raise ResponseError(_("You have already verified this report.")) from error
+    _log(report, verifier, "verified", method)
+    count = report.verifications.count()
+    if report.status in OPEN and count >= report.network.verifications_needed:
+        report.status = ReportStatus.CONFIRMED
+        report.confirmed_at = timezone.now()
+        report.save(update_fields=["status", "confirmed_at"])
+        _log(report, verifier, "confirmed", str(count))
+        if report.dispatched_at is None:
+            dispatch(report=report, actor=verifier)
+    elif report.status == ReportStatus.NEW:
+        report.status = ReportStatus.VERIFYING
+        report.save(update_fields=["status"])
+    return report
+
+
+FINAL = {
+    ReportStatus.UNCONFIRMED: [*OPEN],
+    ReportStatus.FALSE_ALARM: [*OPEN, ReportStatus.CONFIRMED],
+    ReportStatus.CLOSED: [
+        *OPEN,
+        ReportStatus.CONFIRMED,
+        ReportStatus.UNCONFIRMED,
+        ReportStatus.FALSE_ALARM,
+    ],
+}
+
+
+@transaction.atomic
+def set_status(*, report: Report, actor, status: str, note: str = "") -> Report:
+    """Unconfirmed, false alarm or closed, from the states that allow it."""
+    report = _locked(report)
+    if report.status not in FINAL.get(status, []):
+        raise ResponseError(
+            _("A report that is %(now)s cannot become %(then)s.")
+            % {
+                "now": report.get_status_display(),
+                "then": ReportStatus(status).label
+                if status in ReportStatus.values
+                else status,
+            }
+        )
+    report.status = status
+    if status == ReportStatus.CLOSED:
+        report.closed_at = timezone.now()
+    report.save(update_fields=["status", "closed_at"])
+    _log(report, actor, status, note.strip()[:1000])
+    return report
+
+
+# Dispatch and escalation.
+
+
+def _on_call(report: Report, tier: int, now) -> list[int]:
+    """Ids of people on call now in `tier` whose slot covers the report."""
+    folded = {(AreaKind.CITY, fold(report.city))}
+    if report.zip_code:
+        folded.add((AreaKind.ZIP, fold(report.zip_code)))
+    covers = Q()
+    for kind, value in folded:
+        covers |= Q(slot__areas__kind=kind, slot__areas__value=value)
+    return list(
+        OnCall.objects.filter(
+            slot__network=report.network_id,
+            slot__tier=tier,
+            slot__starts_at__lte=now,
+            slot__ends_at__gt=now,
+        )
+        .filter(Q(slot__areas__isnull=True) | covers)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _alert(report: Report, tier: int, actor, now) -> int:
+    """Alert tier `tier`; returns how many people were alerted."""
+    already = set(report.alerts.values_list("responder_id", flat=True))
+    people = [pk for pk in _on_call(report, tier, now) if pk not in already]
+    alerts = Alert.objects.bulk_create(
+        Alert(report=report, responder_id=pk, tier=tier) for pk in people
+    )
+    outbox.add(
+        [
+            outbox.new(
+                kind=NotificationKind.ALERT,
+                target=alert,
+                recipient_id=alert.responder_id,
+            )
+            for alert in alerts
+        ]
+    )
+    _log(
+        report,
+        actor,
+        "alerted",
+        _("group %(tier)s: %(count)s people") % {"tier": tier, "count": len(alerts)},
+    )
+    return len(alerts)
+
+
+@transaction.atomic
+def dispatch(*, report: Report, actor=None) -> int:
+    """Alert the first group on call for the report's place."""
+    report = _locked(report)
+    if report.dispatched_at is not None:
+        return 0
+    now = timezone.now()
+    report.dispatched_at = now
+    report.save(update_fields=["dispatched_at"])
+    return _alert(report, 1, actor, now)
+
+
+def escalate(*, now=None) -> int:
+    """Reports dispatched with nobody going after the network's wait get the
+    next group. Returns how many reports were escalated."""
+    now = now or timezone.now()
+    escalated = 0
+    candidates = Report.objects.filter(
+        dispatched_at__isnull=False, status__in=[*OPEN, ReportStatus.CONFIRMED]
+    ).exclude(alerts__answer=AlertAnswer.ACCEPTED)
+    for report_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            report = (
+                Report.objects.select_for_update()
+                .select_related("network")
+                .get(pk=report_id)
+            )
+            if report.alerts.filter(answer=AlertAnswer.ACCEPTED).exists():
+                continue
+            last = report.timeline.filter(what__in=["alerted", "nobody left"]).last()
+            if last is None or last.what == "nobody left":
+                continue
+            wait = dt.timedelta(minutes=report.network.escalate_after_minutes)
+            if last.at > now - wait:
+                continue
+            tier = (
+                report.alerts.order_by("-tier").values_list("tier", flat=True).first()
+                or 1
+            ) + 1
+            if tier > 5 or not _on_call(report, tier, now):
+                _log(report, None, "nobody left", str(tier - 1))
+                continue
+            _alert(report, tier, None, now)
+            escalated += 1
+    return escalated
+
+
+@transaction.atomic
+def answer_alert(*, alert: Alert, accept: bool) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    alert.answer = AlertAnswer.ACCEPTED if accept else AlertAnswer.DECLINED
+    alert.answered_at = timezone.now()
+    alert.save(update_fields=["answer", "answered_at"])
+    _log(alert.report, alert.responder, "going" if accept else "not going")
+    return alert
+
+
+# Follow-up.
+
+
+def add_note(*, report: Report, author, text: str) -> ReportNote:
+    text = text.strip()
+    if not text:
+        raise ResponseError(_("Write something first."))
+    note = ReportNote.objects.create(report=report, author=author, text=text)
+    _log(report, author, "note")
+    return note
+
+
+OUTCOME_FIELDS = [
+    "detained",
+    "released",
+    "legal_referral",
+    "family_support",
+    "referred_to",
+]
+
+
+@transaction.atomic
+def record_outcome(*, report: Report, actor, values: dict) -> Report:
+    report = _locked(report)
+    changes = []
+    for name in OUTCOME_FIELDS:
+        if name in values and getattr(report, name) != values[name]:
+            setattr(report, name, values[name])
+            changes.append(name)
+    if changes:
+        report.full_clean()
+        report.save(update_fields=changes)
+        _log(report, actor, "outcome", ", ".join(changes))
+    return report
+
+
+# Retention.
+
+
+def apply_retention(*, now=None) -> dict[str, int]:
+    """Each network's schedule: reports never confirmed are deleted after
+    `unverified_days`; reporters' contacts after `contact_days`; exact places
+    of closed reports are coarsened to the neighbourhood at once."""
+    now = now or timezone.now()
+    deleted = contacts = coarsened = 0
+    for network in ResponseNetwork.objects.all():
+        old = now - dt.timedelta(days=network.unverified_days)
+        reports = Report.objects.filter(network=network)
+        for report in reports.filter(confirmed_at__isnull=True, created_at__lt=old):
+            for photo in report.photos.all():
+                photo.image.delete(save=False)
+            report.delete()
+            deleted += 1
+        contacts += (
+            reports.filter(created_at__lt=now - dt.timedelta(days=network.contact_days))
+            .exclude(contact="")
+            .update(contact="", contact_purged_at=now)
+        )
+        coarsened += reports.filter(
+            status=ReportStatus.CLOSED, coarsened_at__isnull=True
+        ).update(location="", coarsened_at=now)
+    return {"reports": deleted, "contacts": contacts, "places": coarsened}
