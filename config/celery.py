@@ -25,6 +25,16 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.sweep_notifications",
         "schedule": float(settings.NOTIFICATION_SWEEP_SECONDS),
     },
+    # Rapid response: alerts nobody answered go to the next on-call group.
+    "escalate-alerts": {
+        "task": "networks.tasks.escalate_alerts",
+        "schedule": 60.0,
+    },
+    # Rapid response: reports, contacts and exact places past their time.
+    "report-retention": {
+        "task": "networks.tasks.apply_report_retention",
+        "schedule": 3600.0,
+    },
     # Personal data past its use (events.services.purge_personal_data).
     "purge-personal-data": {
         "task": "events.tasks.purge_personal_data",

@@ -198,7 +198,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Organizer] "
 # allauth's limiter (in the shared cache) also guards our public signup form.
-ACCOUNT_RATE_LIMITS = {"guest_signup": "10/h/ip"}
+ACCOUNT_RATE_LIMITS = {
+    "guest_signup": "10/h/ip",
+    # Keyed by a salted hash of the address (networks.response_views), so not
+    # even the cache holds a reporter's IP address.
+    "report": "20/h/key",
+}
 # Rate limits stay at allauth's defaults; they count in the shared cache
 # (Redis when REDIS_URL is set), so they hold across processes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -211,6 +216,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+
+# Uploads (report photos) are private: never served from MEDIA_URL, only
+# through views that check who is asking.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", LOCAL_DIR / "media"))
+MEDIA_URL = "/media-not-served/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

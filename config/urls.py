@@ -11,6 +11,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("rr/", include("networks.urls")),
     path("", include("events.urls")),
     prefix_default_language=False,
 )

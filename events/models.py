@@ -1,6 +1,5 @@
 import datetime as dt
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -14,19 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.geocoding import GeocodeStatus
 from networks.models import Notification, Organization, SourceDocument
-
-
-@cache
-def known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def validate_timezone(value: str) -> None:
-    if value and value not in known_timezones():
-        raise ValidationError(
-            _("“%(value)s” is not an IANA time zone such as America/Chicago."),
-            params={"value": value},
-        )
+from networks.validators import validate_timezone
 
 
 class DateBasis(models.TextChoices):

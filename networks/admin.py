@@ -8,6 +8,7 @@ from networks.models import (
     Organization,
     SourceDocument,
 )
+from networks.models.response import Report, ResponseNetwork
 
 
 @admin.register(SourceDocument)
@@ -64,3 +65,26 @@ class NotificationAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)s will be sent again.") % {"count": count}
         )
+
+
+@admin.register(ResponseNetwork)
+class ResponseNetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "timezone", "verifications_needed"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Counts and states only: contacts and exact places stay on the network's
+    own pages, for its dispatchers and members."""
+
+    list_display = ["pk", "network", "kind", "status", "city", "created_at"]
+    list_filter = ["status", "kind", "network"]
+    fields = ["network", "kind", "status", "city", "created_at", "dispatched_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Organizations and networks")
+
+    def ready(self):
+        from networks import alerts
+
+        alerts.register()

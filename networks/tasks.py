@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from networks import outbox, services
+from networks import outbox, response, services
 
 
 # A database hiccup (a lock, a dropped connection) is retried within seconds
@@ -31,3 +31,19 @@ def sweep_notifications() -> int:
 @shared_task
 def deliver_notifications(ids: list[int]) -> dict[str, int]:
     return outbox.deliver(ids)
+
+
+@shared_task(
+    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
+)
+def escalate_alerts() -> int:
+    """Every minute: reports nobody is going to get the next on-call group."""
+    return response.escalate()
+
+
+@shared_task(
+    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
+)
+def apply_report_retention() -> dict[str, int]:
+    """Hourly: each network's retention schedule for reports."""
+    return response.apply_retention()

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from networks.models.organizations import Organization
+from networks.validators import validate_timezone
 
 
 class Service(models.TextChoices):
@@ -39,7 +40,9 @@ class ResponseNetwork(models.Model):
     hotline = models.CharField(_("hotline number"), max_length=40, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     services = models.JSONField(_("services"), default=list, blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, validators=[validate_timezone]
+    )
     verifications_needed = models.PositiveSmallIntegerField(
         _("verifiers needed to confirm"), default=2
     )

@@ -1,0 +1,77 @@
+"""How a responder is alerted to a report: an outbox renderer.
+
+Alerts are essential: they go whatever the person chose for other messages.
+The message carries the exact place (the responder is a member with a role)
+but never the reporter's contact.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from networks import outbox
+from networks.models import NotificationKind
+from networks.models.response import Alert, AlertAnswer, ReportStatus
+
+
+def load(ids: list[int]) -> dict[int, Alert]:
+    return Alert.objects.select_related(
+        "report__network", "responder__notification_preference"
+    ).in_bulk(ids)
+
+
+def language_of(user) -> str:
+    try:
+        return user.notification_preference.language
+    except ObjectDoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
+def render(row, alert: Alert, memo: dict) -> outbox.Message:
+    report = alert.report
+    if alert.answer != AlertAnswer.WAITING:
+        raise outbox.NotNeeded("The responder has answered already.")
+    if report.status in (ReportStatus.FALSE_ALARM, ReportStatus.CLOSED):
+        raise outbox.NotNeeded("The report is closed.")
+    language = language_of(alert.responder)
+    zone = report.network.timezone
+    with translation.override(language):
+        seen = report.seen_at.astimezone(ZoneInfo(zone))
+        place = report.neighbourhood or report.city
+        subject = (
+            _("Urgent: %(kind)s near %(place)s")
+            if report.urgent and report.status != ReportStatus.CONFIRMED
+            else _("Confirmed: %(kind)s near %(place)s")
+        ) % {"kind": report.get_kind_display(), "place": place}
+        context = {
+            "language": language,
+            "subject": subject,
+            "report": report,
+            "network": report.network,
+            "seen": _("%(day)s, %(time)s (%(zone)s, %(abbreviation)s)")
+            % {
+                "day": date_format(seen, "DATE_FORMAT"),
+                "time": date_format(seen, "TIME_FORMAT"),
+                "zone": zone,
+                "abbreviation": seen.tzname(),
+            },
+            "answer_url": settings.SITE_URL
+            + reverse("networks:alert", kwargs={"alert_id": alert.pk}),
+        }
+        return outbox.Message(
+            to=alert.responder.email,
+            subject=subject,
+            text=render_to_string("networks/email/alert.txt", context),
+            html=render_to_string("networks/email/alert.html", context),
+        )
+
+
+def register() -> None:
+    outbox.register_target(Alert, load)
+    outbox.register(NotificationKind.ALERT, render)
