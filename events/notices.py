@@ -367,7 +367,14 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
 
 def register() -> None:
     outbox.register_target(Signup, load)
-    for kind in Kind.values:
+    for kind in (
+        Kind.CONFIRMATION,
+        Kind.REMINDER,
+        Kind.CHANGED,
+        Kind.CANCELLED,
+        Kind.PROMOTED,
+        Kind.MESSAGE,
+    ):
         outbox.register(kind, render)
 
 

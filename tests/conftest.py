@@ -8,8 +8,13 @@ without them.
 
 import os
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.db import connection
+
+from tests.concurrency import postgres_only
+from tests.live import SmtpSink, Worker
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true"}
 
@@ -61,3 +66,72 @@ def english(settings):
 def no_kick(settings):
     """Tests sweep the outbox themselves; nothing is sent to a broker."""
     settings.NOTIFICATIONS_KICK = False
+
+
+# Real services started by tests (tests/live.py): an SMTP server, and Celery
+# workers on Redis and the test database.
+
+
+@pytest.fixture
+def sink(settings):
+    with SmtpSink() as server:
+        settings.MAILERS = {"default": server.mailer()}
+        yield server
+
+
+@pytest.fixture
+def broker():
+    """A Redis database of its own for the workers' broker, emptied around."""
+    postgres_only()
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis (set REDIS_URL) for a real Celery broker")
+    import redis
+
+    parts = urlsplit(url)
+    url = urlunsplit(parts._replace(path="/15"))
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url, client
+    client.flushdb()
+
+
+@pytest.fixture
+def workers(transactional_db, broker, sink, tmp_path):
+    """Start workers with `workers(...)`; all are stopped after the test."""
+    url, _ = broker
+    database = connection.settings_dict
+    started: list[Worker] = []
+
+    def start(*, beat=True, concurrency=2, **settings):
+        env = {
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
+                f"@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+            ),
+            "REDIS_URL": url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(sink.port),
+            "DEBUG": "false",
+            "SECRET_KEY": "worker-under-test",
+            "NOTIFICATION_SWEEP_SECONDS": "1",
+            "NOTIFICATION_LEASE_SECONDS": "4",
+            "NOTIFICATION_RETRY_DELAYS": "1",
+            "DB_CONN_MAX_AGE": "0",
+            **settings,
+        }
+        worker = Worker(
+            env=env,
+            beat=beat,
+            concurrency=concurrency,
+            log=tmp_path / f"worker-{len(started)}.log",
+        )
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+    for worker in started:
+        print(f"--- {worker.log.name}\n{worker.log.read_text()[-4000:]}")

@@ -12,10 +12,8 @@ one-second sweep and a four-second lease so that they run in seconds.
 """
 
 import datetime as dt
-import os
 import time
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -32,16 +30,9 @@ from networks.models import (
 )
 from tests.concurrency import postgres_only, race
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
-from tests.live import SmtpSink, Worker, wait_for
+from tests.live import wait_for
 
 State = NotificationState
-
-
-@pytest.fixture
-def sink(settings):
-    with SmtpSink() as server:
-        settings.MAILERS = {"default": server.mailer()}
-        yield server
 
 
 def confirmations(count: int, *, start=None, zone="America/Chicago") -> list[int]:
@@ -228,64 +219,6 @@ def test_two_sweeps_at_once_hand_out_each_row_once(sink, conditional):
 
 
 # Real Celery workers on Redis and PostgreSQL.
-
-
-@pytest.fixture
-def broker():
-    """A Redis database of its own for the workers' broker, emptied around."""
-    postgres_only()
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("needs Redis (set REDIS_URL) for a real Celery broker")
-    import redis
-
-    parts = urlsplit(url)
-    url = urlunsplit(parts._replace(path="/15"))
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url, client
-    client.flushdb()
-
-
-@pytest.fixture
-def workers(transactional_db, broker, sink, tmp_path):
-    """Start workers with `workers(...)`; all are stopped after the test."""
-    url, _ = broker
-    database = connection.settings_dict
-    started: list[Worker] = []
-
-    def start(*, beat=True, concurrency=2, **settings):
-        env = {
-            **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
-                f"@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-            ),
-            "REDIS_URL": url,
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(sink.port),
-            "DEBUG": "false",
-            "SECRET_KEY": "worker-under-test",
-            "NOTIFICATION_SWEEP_SECONDS": "1",
-            "NOTIFICATION_LEASE_SECONDS": "4",
-            "NOTIFICATION_RETRY_DELAYS": "1",
-            "DB_CONN_MAX_AGE": "0",
-            **settings,
-        }
-        worker = Worker(
-            env=env,
-            beat=beat,
-            concurrency=concurrency,
-            log=tmp_path / f"worker-{len(started)}.log",
-        )
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
-    for worker in started:
-        print(f"--- {worker.log.name}\n{worker.log.read_text()[-4000:]}")
 
 
 def states(ids) -> Counter:

@@ -1,0 +1,427 @@
+"""Rapid response: report -> verify -> alert -> accept -> document -> public
+alert, with the safety rules around it (who sees what, two-factor, retention,
+photo metadata, bad input).
+
+Mail goes to Django's in-memory backend here; the path through real Celery
+workers and a real SMTP server is in test_response_live.py.
+"""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.formats import date_format
+from PIL import Image
+
+from networks import outbox, response
+from networks.models import Notification, NotificationKind
+from networks.models.response import (
+    Alert,
+    AlertAnswer,
+    NetworkMember,
+    Report,
+    ReportPhoto,
+    ReportStatus,
+    ResponseRole,
+)
+from tests.networks.response_world import GPS_IFD, build, jpeg_with_gps, with_mfa
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def send_due() -> list:
+    before = len(mail.outbox)
+    for ids in outbox.queue_due():
+        outbox.deliver(ids)
+    return mail.outbox[before:]
+
+
+def local(minutes_ago=5) -> str:
+    when = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    return when.astimezone(ZoneInfo("America/Chicago")).strftime("%Y-%m-%dT%H:%M")
+
+
+def report_data(**overrides) -> dict:
+    return {
+        "kind": "home_raid",
+        "seen_at": local(),
+        "city": "Chicago",
+        "neighbourhood": "Pilsen",
+        "zip_code": "60608",
+        "location": "1800 S Blue Island Ave",
+        "description": "Two unmarked vans, six agents.",
+        "contact": "+1 312 555 0199",
+        **overrides,
+    }
+
+
+def post_report(client, world, **overrides):
+    slug = world["network"].slug
+    return client.post(f"/rr/{slug}/report/", report_data(**overrides))
+
+
+def test_the_whole_path_from_report_to_public_alert(client, world):
+    network, people = world["network"], world["people"]
+    photo = jpeg_with_gps()
+    response_ = client.post(
+        f"/rr/{network.slug}/report/", {**report_data(), "photos": [photo]}
+    )
+    assert response_.status_code == 302
+    report = Report.objects.get()
+    assert (report.status, report.source, report.photos.count()) == ("new", "web", 1)
+    # Nothing about the reporter's machine is kept.
+    row = Report.objects.filter(pk=report.pk).values().get()
+    assert not any("127.0.0.1" in str(value) for value in row.values())
+
+    for who in ("verifier", "verifier 2"):
+        client.force_login(people[who])
+        client.post(
+            f"/rr/{network.slug}/reports/{report.pk}/verify/", {"method": "on_scene"}
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CONFIRMED
+    alerts = Alert.objects.filter(report=report)
+    assert {a.responder for a in alerts} == {people["responder"], people["responder 2"]}
+
+    messages = send_due()
+    assert sorted(m.to[0] for m in messages) == sorted(
+        [people["responder"].email, people["responder 2"].email]
+    )
+    alert_mail = messages[0]
+    assert "Confirmed: Home raid near Pilsen" in alert_mail.subject
+    assert "1800 S Blue Island Ave" in alert_mail.body  # members see the place
+    assert "+1 312 555 0199" not in alert_mail.body  # never the contact
+    assert "(America/Chicago, C" in alert_mail.body
+    alert = alerts.get(responder=people["responder"])
+    assert f"/rr/alerts/{alert.pk}/" in alert_mail.body
+
+    client.force_login(people["responder"])
+    client.post(f"/rr/alerts/{alert.pk}/", {"answer": "yes"})
+    client.post(
+        f"/rr/{network.slug}/reports/{report.pk}/note/",
+        {"text": "Two people detained, family at the church."},
+    )
+    client.post(
+        f"/rr/{network.slug}/reports/{report.pk}/outcome/",
+        {
+            "detained": "2",
+            "released": "0",
+            "legal_referral": "on",
+            "referred_to": "lawyer",
+        },
+    )
+    client.force_login(people["dispatcher"])
+    page = client.get(f"/rr/{network.slug}/reports/{report.pk}/").content.decode()
+    assert f"{people['responder'].email} · group 1 · Going" in page
+    assert "+1 312 555 0199" in page  # dispatchers see the contact
+    report.refresh_from_db()
+    assert (report.detained, report.legal_referral, report.referred_to) == (
+        2,
+        True,
+        "lawyer",
+    )
+    steps = list(report.timeline.values_list("what", flat=True))
+    assert steps == [
+        "received",
+        "verified",
+        "verified",
+        "confirmed",
+        "alerted",
+        "going",
+        "note",
+        "outcome",
+    ]
+
+    client.logout()
+    public = client.get(f"/rr/{network.slug}/alerts/").content.decode()
+    assert "Home raid" in public and "Pilsen, Chicago" in public
+    for secret in ("Blue Island", "unmarked vans", "555 0199", "60608"):
+        assert secret not in public
+    feed = client.get(f"/rr/{network.slug}/alerts.rss").content.decode()
+    assert "Home raid · Pilsen, Chicago" in feed and "Blue Island" not in feed
+    # The hour, never the minute.
+    seen = report.seen_at.astimezone(ZoneInfo(network.timezone))
+    hour = seen.replace(minute=0, second=0, microsecond=0)
+    assert date_format(hour, "DATETIME_FORMAT") in public
+    if seen.minute:
+        assert date_format(seen, "DATETIME_FORMAT") not in public
+
+
+def test_an_urgent_report_is_dispatched_before_verification(client, world):
+    post_report(client, world, urgent="on")
+    report = Report.objects.get()
+    assert report.status == ReportStatus.NEW and report.dispatched_at
+    [first, *_] = send_due()
+    assert "Urgent: Home raid near Pilsen" in first.subject
+
+
+def test_nobody_answering_escalates_to_the_next_group_once(client, world):
+    people = world["people"]
+    post_report(client, world, urgent="on")
+    report = Report.objects.get()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=9)):
+        assert response.escalate() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        assert response.escalate() == 1
+        assert response.escalate() == 0  # the wait starts again
+    assert set(Alert.objects.filter(tier=2).values_list("responder", flat=True)) == {
+        people["second group"].pk
+    }
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=30)):
+        assert response.escalate() == 0  # no third group: said once, on the timeline
+        assert response.escalate() == 0
+    assert report.timeline.filter(what="nobody left").count() == 1
+
+
+def test_an_accepted_alert_stops_escalation(client, world):
+    post_report(client, world, urgent="on")
+    alert = Alert.objects.first()
+    response.answer_alert(alert=alert, accept=True)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        assert response.escalate() == 0
+
+
+def test_responders_are_matched_by_the_slots_area(client, world):
+    network, people = world["network"], world["people"]
+    first = world["slots"][0]
+    first.areas.set(network.areas.filter(kind="zip"))  # 60608 only
+    post_report(
+        client, world, urgent="on", zip_code="60609", neighbourhood="Bridgeport"
+    )
+    assert not Alert.objects.exists()
+    post_report(client, world, urgent="on")
+    assert Alert.objects.count() == 2
+    assert people["responder"].alerts.exists()
+
+
+def test_photos_lose_their_metadata(client, world):
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original.read())) as before:
+        exif = before.getexif()
+        assert exif[0x0110] == "Phone Model X"
+        assert exif.get_ifd(GPS_IFD)[2] == (41.0, 51.0, 30.0)
+    original.seek(0)
+    client.post(
+        f"/rr/{world['network'].slug}/report/", {**report_data(), "photos": [original]}
+    )
+    photo = ReportPhoto.objects.get()
+    assert "scene" not in photo.image.name  # the uploaded name is not kept
+    with photo.image.open("rb") as stored, Image.open(stored) as after:
+        assert after.format == "JPEG"
+        assert len(after.getexif()) == 0
+        assert not after.getexif().get_ifd(GPS_IFD)
+        assert "exif" not in after.info
+        assert after.size == (64, 48)
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"seen_at": "2020-01-01T10:00"}, "seen_at", "last 30 days"),
+        ({"seen_at": "not a time"}, "seen_at", "Enter a valid date/time."),
+        ({"kind": "riot"}, "kind", "Select a valid choice"),
+        ({"city": ""}, "city", "This field is required."),
+        ({"zip_code": "6060"}, "zip_code", "five digits"),
+        ({"description": "x" * 3001}, "description", "at most 3000 characters"),
+    ],
+)
+def test_bad_reports_are_explained_and_nothing_is_stored(
+    client, world, overrides, field, message
+):
+    page = post_report(client, world, **overrides)
+    assert page.status_code == 200
+    assert message in str(page.context["form"].errors[field])
+    assert not Report.objects.exists()
+
+
+def test_a_future_time_is_refused(client, world):
+    page = post_report(client, world, seen_at=local(minutes_ago=-120))
+    assert "That time is in the future." in str(page.context["form"].errors)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (
+            SimpleUploadedFile("x.jpg", b"<?php echo 1; ?>", content_type="image/jpeg"),
+            "not a picture we can read",
+        ),
+        (
+            SimpleUploadedFile("big.jpg", b"\xff" * (8 * 1024 * 1024 + 1)),
+            "at most 8 MB",
+        ),
+    ],
+)
+def test_fake_or_oversized_photos_are_refused(client, world, upload, message):
+    page = client.post(
+        f"/rr/{world['network'].slug}/report/", {**report_data(), "photos": [upload]}
+    )
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not Report.objects.exists() and not ReportPhoto.objects.exists()
+
+
+def test_scripts_in_reports_are_shown_as_text(client, world):
+    post_report(client, world, description="<script>alert(1)</script>")
+    report = Report.objects.get()
+    client.force_login(world["people"]["dispatcher"])
+    page = client.get(f"/rr/{world['network'].slug}/reports/{report.pk}/")
+    text = page.content.decode()
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_a_filled_trap_field_stores_nothing(client, world):
+    page = post_report(client, world, website="http://spam.example")
+    assert page.status_code == 302
+    assert not Report.objects.exists()
+
+
+def test_the_public_form_is_rate_limited(client, world, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "report": "2/h/key"}
+    for _ in range(2):
+        assert post_report(client, world).status_code == 302
+    page = post_report(client, world)
+    assert "Too many reports from here" in page.content.decode()
+    assert Report.objects.count() == 2
+
+
+def test_roles_that_need_training_are_refused_without_it(world):
+    network = world["network"]
+    person = world["people"]["org member"]
+    with pytest.raises(response.ResponseError, match="needs Dispatch training"):
+        response.give_role(network=network, user=person, role=ResponseRole.DISPATCHER)
+    response.give_role(network=network, user=person, role=ResponseRole.SUPPORT)
+    assert NetworkMember.objects.filter(user=person).count() == 1
+
+
+def test_dispatchers_without_two_factor_are_sent_to_set_it_up(client, world):
+    network = world["network"]
+    person = world["people"]["dispatcher"]
+    person.authenticator_set.all().delete()
+    client.force_login(person)
+    page = client.get(f"/rr/{network.slug}/desk/")
+    assert page.status_code == 403
+    assert "Two-factor authentication needed" in page.content.decode()
+    with_mfa(person)
+    assert client.get(f"/rr/{network.slug}/desk/").status_code == 200
+
+
+def test_retention_deletes_coarsens_and_keeps_what_it_should(client, world):
+    network, people = world["network"], world["people"]
+    start = timezone.now()
+    with time_machine.travel(start - dt.timedelta(days=31)):
+        post_report(client, world, neighbourhood="Old rumour")
+        post_report(client, world, neighbourhood="Old confirmed")
+        confirmed = Report.objects.get(neighbourhood="Old confirmed")
+        for who in ("verifier", "verifier 2"):
+            response.verify(report=confirmed, verifier=people[who], method="photo")
+    client.post(
+        f"/rr/{network.slug}/report/",
+        {**report_data(neighbourhood="Fresh"), "photos": [jpeg_with_gps()]},
+    )
+    fresh = Report.objects.get(neighbourhood="Fresh")
+    response.set_status(report=fresh, actor=people["dispatcher"], status="closed")
+    photo_name = fresh.photos.get().image.name
+
+    assert response.apply_retention() == {"reports": 1, "contacts": 1, "places": 1}
+    assert not Report.objects.filter(neighbourhood="Old rumour").exists()
+    confirmed.refresh_from_db()
+    assert confirmed.contact == "" and confirmed.contact_purged_at
+    assert confirmed.location  # still open: the place is kept
+    fresh.refresh_from_db()
+    assert fresh.location == "" and fresh.neighbourhood == "Fresh"
+    assert fresh.contact  # 30 days not over yet
+    assert fresh.photos.get().image.name == photo_name
+    assert response.apply_retention() == {"reports": 0, "contacts": 0, "places": 0}
+
+
+def test_a_deleted_reports_photos_leave_the_disk(client, world):
+    with time_machine.travel(timezone.now() - dt.timedelta(days=31)):
+        client.post(
+            f"/rr/{world['network'].slug}/report/",
+            {**report_data(), "photos": [jpeg_with_gps()]},
+        )
+    storage = ReportPhoto.objects.get().image.storage
+    name = ReportPhoto.objects.get().image.name
+    assert storage.exists(name)
+    response.apply_retention()
+    assert not storage.exists(name)
+
+
+def test_another_networks_ids_answer_404(client, world):
+    other = build(name="Northside Network", city="Evanston")
+    post_report(client, world)
+    report = Report.objects.get()
+    theirs = other["people"]["dispatcher"]
+    client.force_login(theirs)
+    slug = other["network"].slug
+    assert client.get(f"/rr/{slug}/reports/{report.pk}/").status_code == 404
+    assert (
+        client.post(
+            f"/rr/{slug}/reports/{report.pk}/status/", {"status": "closed"}
+        ).status_code
+        == 404
+    )
+    slot = world["slots"][0]
+    assert client.post(f"/rr/{slug}/on-call/{slot.pk}/").status_code == 404
+    alert_report = Report.objects.get()
+    response.dispatch(report=alert_report)
+    alert = Alert.objects.first()
+    assert client.get(f"/rr/alerts/{alert.pk}/").status_code == 404
+    report.refresh_from_db()
+    assert report.status == ReportStatus.NEW
+
+
+def test_alerts_about_closed_reports_are_not_sent(client, world):
+    post_report(client, world, urgent="on")
+    report = Report.objects.get()
+    response.set_status(
+        report=report, actor=world["people"]["dispatcher"], status="false_alarm"
+    )
+    assert send_due() == []
+    states = set(
+        Notification.objects.filter(kind=NotificationKind.ALERT).values_list(
+            "state", flat=True
+        )
+    )
+    assert states == {"dropped"}
+    public = client.get(f"/rr/{world['network'].slug}/alerts/").content.decode()
+    assert "False alarm" in public
+
+
+def test_on_call_slots_fill_up_and_refuse_the_extra(world):
+    slot = response.add_slot(
+        network=world["network"],
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        ends_at=timezone.now() + dt.timedelta(hours=2),
+        tier=1,
+        places=1,
+    )
+    response.take_slot(slot_id=slot.pk, user=world["people"]["lawyer"])
+    with pytest.raises(response.ResponseError, match="full"):
+        response.take_slot(slot_id=slot.pk, user=world["people"]["responder"])
+    with pytest.raises(response.ResponseError, match="already on call"):
+        slot.places = 5
+        slot.save()
+        response.take_slot(slot_id=slot.pk, user=world["people"]["lawyer"])
+
+
+def test_alert_answers_are_recorded(client, world):
+    post_report(client, world, urgent="on")
+    alert = Alert.objects.get(responder=world["people"]["responder 2"])
+    client.force_login(world["people"]["responder 2"])
+    client.post(f"/rr/alerts/{alert.pk}/", {"answer": "no"})
+    alert.refresh_from_db()
+    assert alert.answer == AlertAnswer.DECLINED
