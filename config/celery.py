@@ -25,10 +25,11 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.sweep_notifications",
         "schedule": float(settings.NOTIFICATION_SWEEP_SECONDS),
     },
-    # Rapid response: alerts nobody answered go to the next on-call group.
+    # Rapid response: alerts nobody answered go to the next on-call group,
+    # checked as often as the outbox is swept.
     "escalate-alerts": {
         "task": "networks.tasks.escalate_alerts",
-        "schedule": 60.0,
+        "schedule": float(settings.NOTIFICATION_SWEEP_SECONDS),
     },
     # Rapid response: reports, contacts and exact places past their time.
     "report-retention": {

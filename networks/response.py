@@ -33,6 +33,7 @@ from networks.models.response import (
     ReportStatus,
     ResponseNetwork,
     ResponseRole,
+    Step,
     TimelineEntry,
     Training,
     Verification,
@@ -200,12 +201,7 @@ def submit_report(
     report.save()
     for content in cleaned:
         ReportPhoto.objects.create(report=report, image=content)
-    _log(
-        report,
-        entered_by,
-        "received",
-        _("Hotline call") if source == ReportSource.HOTLINE else _("Public form"),
-    )
+    _log(report, entered_by, Step.RECEIVED, source)
     if report.urgent:
         dispatch(report=report, actor=entered_by)
     return report
@@ -331,12 +327,7 @@ def _alert(report: Report, tier: int, actor, now) -> int:
             for alert in alerts
         ]
     )
-    _log(
-        report,
-        actor,
-        "alerted",
-        _("group %(tier)s: %(count)s people") % {"tier": tier, "count": len(alerts)},
-    )
+    _log(report, actor, Step.ALERTED, f"{tier}:{len(alerts)}")
     return len(alerts)
 
 

@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from networks.models.organizations import Organization
@@ -394,8 +395,28 @@ class Verification(models.Model):
         return f"{self.report} · {self.method}"
 
 
+class Step(models.TextChoices):
+    RECEIVED = "received", _("received")
+    VERIFYING = "verifying", _("started verifying")
+    VERIFIED = "verified", _("verified")
+    CONFIRMED = "confirmed", _("confirmed")
+    ALERTED = "alerted", _("alerted people on call")
+    NOBODY_LEFT = "nobody left", _("found no one left to alert")
+    GOING = "going", _("is going")
+    NOT_GOING = "not going", _("cannot go")
+    NOTE = "note", _("added a note")
+    OUTCOME = "outcome", _("recorded the outcome")
+    UNCONFIRMED = "unconfirmed", _("could not confirm it")
+    FALSE_ALARM = "false_alarm", _("marked it a false alarm")
+    CLOSED = "closed", _("closed it")
+
+
 class TimelineEntry(models.Model):
-    """Every step on a report: who, when, what."""
+    """Every step on a report: who, when, what.
+
+    `detail` holds data, not prose (a method, "tier:count"), so `describe`
+    can say it in the reader's language; for status changes, the note typed.
+    """
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="timeline"
@@ -404,7 +425,7 @@ class TimelineEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    what = models.CharField(max_length=40)
+    what = models.CharField(max_length=40, choices=Step.choices)
     detail = models.CharField(max_length=1000, blank=True)
 
     class Meta:
@@ -412,6 +433,25 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.report} · {self.what}"
+
+    def describe(self) -> str:
+        """The detail in words, in the active language."""
+        detail = self.detail
+        if self.what == Step.RECEIVED and detail in ReportSource.values:
+            return str(ReportSource(detail).label)
+        if self.what == Step.VERIFIED and detail in VerificationMethod.values:
+            return str(VerificationMethod(detail).label)
+        if self.what == Step.ALERTED and ":" in detail:
+            tier, count = detail.split(":", 1)
+            return gettext("group %(tier)s: %(count)s people") % {
+                "tier": tier,
+                "count": count,
+            }
+        if self.what == Step.NOBODY_LEFT:
+            return gettext("after group %(tier)s") % {"tier": detail}
+        if self.what == Step.CONFIRMED:
+            return gettext("%(count)s verifications") % {"count": detail}
+        return detail
 
 
 class AlertAnswer(models.TextChoices):

@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 FLAGS = [
@@ -65,3 +66,22 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def logged_in_page(browser, live_server, user):
+    """A browser context carrying a real session for `user`."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="en-US")
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

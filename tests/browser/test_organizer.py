@@ -3,35 +3,16 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Action
 from events.services import sign_up
 from networks.services import create_organization
+from tests.browser.conftest import logged_in_page
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in_page(browser, live_server, user):
-    """A browser context carrying a real session for `user`."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en-US")
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_organizer_staffs_an_action_and_checks_a_volunteer_in(browser, live_server):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -125,3 +126,22 @@ def jpeg_with_gps(name="scene.jpg") -> SimpleUploadedFile:
     data = io.BytesIO()
     image.save(data, format="JPEG", exif=exif)
     return SimpleUploadedFile(name, data.getvalue(), content_type="image/jpeg")
+
+
+def local(minutes_ago=5) -> str:
+    when = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    return when.astimezone(ZoneInfo("America/Chicago")).strftime("%Y-%m-%dT%H:%M")
+
+
+def report_data(**overrides) -> dict:
+    return {
+        "kind": "home_raid",
+        "seen_at": local(),
+        "city": "Chicago",
+        "neighbourhood": "Pilsen",
+        "zip_code": "60608",
+        "location": "1800 S Blue Island Ave",
+        "description": "Two unmarked vans, six agents.",
+        "contact": "+1 312 555 0199",
+        **overrides,
+    }

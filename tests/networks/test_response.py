@@ -29,7 +29,14 @@ from networks.models.response import (
     ReportStatus,
     ResponseRole,
 )
-from tests.networks.response_world import GPS_IFD, build, jpeg_with_gps, with_mfa
+from tests.networks.response_world import (
+    GPS_IFD,
+    build,
+    jpeg_with_gps,
+    local,
+    report_data,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,25 +51,6 @@ def send_due() -> list:
     for ids in outbox.queue_due():
         outbox.deliver(ids)
     return mail.outbox[before:]
-
-
-def local(minutes_ago=5) -> str:
-    when = timezone.now() - dt.timedelta(minutes=minutes_ago)
-    return when.astimezone(ZoneInfo("America/Chicago")).strftime("%Y-%m-%dT%H:%M")
-
-
-def report_data(**overrides) -> dict:
-    return {
-        "kind": "home_raid",
-        "seen_at": local(),
-        "city": "Chicago",
-        "neighbourhood": "Pilsen",
-        "zip_code": "60608",
-        "location": "1800 S Blue Island Ave",
-        "description": "Two unmarked vans, six agents.",
-        "contact": "+1 312 555 0199",
-        **overrides,
-    }
 
 
 def post_report(client, world, **overrides):
@@ -425,3 +413,90 @@ def test_alert_answers_are_recorded(client, world):
     client.post(f"/rr/alerts/{alert.pk}/", {"answer": "no"})
     alert.refresh_from_db()
     assert alert.answer == AlertAnswer.DECLINED
+
+
+# Who may open what: every URL against every kind of person.
+
+PUBLIC = {"network", "report form", "thanks", "alerts", "alerts feed"}
+ANY_ROLE = {"desk", "report", "photo", "note", "outcome", "on call", "take slot"}
+ROLE_ONLY = {
+    "verify": {"verifier"},
+    "start verifying": {"dispatcher"},
+    "dispatch": {"dispatcher"},
+    "status": {"dispatcher"},
+    "intake": {"dispatcher"},
+    "add slot": {"dispatcher"},
+    "alert": {"responder"},
+    "setup": {"admin"},
+    "new network": {"admin"},
+}
+WITH_A_ROLE = {"responder", "lawyer", "verifier", "dispatcher"}
+PEOPLE = ["anonymous", "stranger", "org member", "admin", *sorted(WITH_A_ROLE)]
+
+
+def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
+    slug = world["network"].slug
+    base = f"/rr/{slug}/reports/{report.pk}"
+    photo = report.photos.get()
+    org = world["network"].organization.slug
+    later, end = local(minutes_ago=-600), local(minutes_ago=-720)
+    return {
+        "network": ("get", f"/rr/{slug}/", {}),
+        "report form": ("get", f"/rr/{slug}/report/", {}),
+        "thanks": ("get", f"/rr/{slug}/report/thanks/", {}),
+        "alerts": ("get", f"/rr/{slug}/alerts/", {}),
+        "alerts feed": ("get", f"/rr/{slug}/alerts.rss", {}),
+        "desk": ("get", f"/rr/{slug}/desk/", {}),
+        "report": ("get", f"{base}/", {}),
+        "photo": ("get", f"{base}/photos/{photo.pk}/", {}),
+        "note": ("post", f"{base}/note/", {"text": "Seen."}),
+        "outcome": ("post", f"{base}/outcome/", {"detained": "1"}),
+        "on call": ("get", f"/rr/{slug}/on-call/", {}),
+        "take slot": ("post", f"/rr/{slug}/on-call/{world['slots'][0].pk}/", {}),
+        "verify": ("post", f"{base}/verify/", {"method": "photo"}),
+        "start verifying": ("post", f"{base}/start/", {}),
+        "dispatch": ("post", f"{base}/dispatch/", {}),
+        "status": ("post", f"{base}/status/", {"status": "unconfirmed"}),
+        "intake": ("get", f"/rr/{slug}/intake/", {}),
+        "add slot": (
+            "post",
+            f"/rr/{slug}/on-call/",
+            {"starts": later, "ends": end, "tier": "1", "places": "2"},
+        ),
+        "alert": ("get", f"/rr/alerts/{alert.pk}/", {}),
+        "setup": ("get", f"/rr/{slug}/setup/", {}),
+        "new network": ("get", f"/rr/new/{org}/", {}),
+    }
+
+
+def expected(name: str, method: str, who: str) -> int:
+    if name in PUBLIC:
+        return 200
+    if who == "anonymous":
+        return 302  # to the login page
+    allowed = ROLE_ONLY.get(name, WITH_A_ROLE if name in ANY_ROLE else set())
+    if who not in allowed:
+        return 404
+    return 302 if method == "post" else 200
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_permission_table(client, world, who):
+    client.post(
+        f"/rr/{world['network'].slug}/report/",
+        {**report_data(), "photos": [jpeg_with_gps()]},
+    )
+    report = Report.objects.get()
+    response.dispatch(report=report)
+    alert = Alert.objects.get(responder=world["people"]["responder"])
+    if who != "anonymous":
+        client.force_login(world["people"][who])
+    for name, (method, url, data) in table(world, report, alert).items():
+        got = getattr(client, method)(url, data)
+        want = expected(name, method, who)
+        assert got.status_code == want, (who, name, got.status_code)
+        if want == 302 and who == "anonymous":
+            assert got["Location"].startswith("/accounts/login/"), name
+        if name == "report" and want == 200:
+            shows_contact = "+1 312 555 0199" in got.content.decode()
+            assert shows_contact == (who == "dispatcher"), who

@@ -1,0 +1,50 @@
+"""Someone reports a raid from a phone; a dispatcher alerts the people on call;
+a responder says they are going; the dispatcher sees it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from networks.models.response import Report
+from tests.browser.conftest import logged_in_page
+from tests.networks.response_world import build
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_report_from_the_public_form_to_a_dispatched_alert(browser, live_server):
+    world = build()
+    network, people = world["network"], world["people"]
+
+    phone = browser.new_context(locale="es-US", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/es/rr/{network.slug}/report/")
+    page.get_by_label("Redada en una vivienda").check()
+    page.get_by_label("Ciudad").fill("Chicago")
+    page.get_by_label("Barrio").fill("Pilsen")
+    page.get_by_label("Lugar exacto").fill("1800 S Blue Island Ave")
+    page.get_by_label("¿Qué está pasando?").fill("Dos camionetas sin placas.")
+    page.get_by_role("button", name="Enviar el reporte").click()
+    expect(page.locator("h1")).to_contain_text("Gracias")
+    phone.close()
+    report = Report.objects.get()
+    assert (report.language, report.neighbourhood) == ("es", "Pilsen")
+
+    desk = logged_in_page(browser, live_server, people["dispatcher"])
+    desk.goto(f"{live_server.url}/rr/{network.slug}/desk/")
+    desk.get_by_role("link", name=report.created_at.strftime("%b")).first.click()
+    expect(desk.get_by_text("1800 S Blue Island Ave")).to_be_visible()
+    desk.get_by_role("button", name="Alert the people on call now").click()
+    expect(desk.locator(".messages")).to_contain_text("2 people on call alerted.")
+    expect(desk.get_by_text(f"{people['responder'].email} · group 1")).to_be_visible()
+
+    alert = report.alerts.get(responder=people["responder"])
+    responder = logged_in_page(browser, live_server, people["responder"])
+    responder.goto(f"{live_server.url}/rr/alerts/{alert.pk}/")
+    responder.get_by_role("button", name="I am going").click()
+    expect(responder.locator(".messages")).to_contain_text("Thank you")
+
+    desk.reload()
+    expect(
+        desk.get_by_text(f"{people['responder'].email} · group 1 · Going")
+    ).to_be_visible()
