@@ -27,13 +27,11 @@ import datetime as dt
 import os
 import smtplib
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import harness  # noqa: E402 - this folder is on the path
 
@@ -59,7 +57,7 @@ from networks.models import (  # noqa: E402
     NotificationKind,
     NotificationState,
 )
-from tests.live import Worker, free_port, wait_for  # noqa: E402
+from tests.live import wait_for  # noqa: E402
 
 SHIFTS = 100
 
@@ -164,44 +162,14 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
         sys.exit("needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
-    processes = args.processes
-    broker = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/14"))
-    import redis
-
-    redis.Redis.from_url(broker).flushdb()
+    broker = harness.scratch_broker()
     work = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
-    port = free_port()
-    log = work / "sink.log"
-    sink = subprocess.Popen(
-        [sys.executable, "-m", "tests.live", str(port), str(log)],
-        cwd=harness.ROOT,
-    )
-    try:
-        wait_for(lambda: _answers(port), timeout=20, what="the SMTP sink")
-        with (
-            harness.throwaway_database(),
-            override_settings(
-                MAILERS={
-                    "default": {
-                        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                        "OPTIONS": {"host": "127.0.0.1", "port": port},
-                    }
-                }
-            ),
-        ):
-            run(args, processes, broker, work, port, log)
-    finally:
-        sink.terminate()
-        sink.wait()
-
-
-def _answers(port: int) -> bool:
-    try:
-        with smtplib.SMTP("127.0.0.1", port, timeout=1) as smtp:
-            smtp.noop()
-        return True
-    except OSError:
-        return False
+    with (
+        harness.smtp_sink(work) as (port, log),
+        harness.throwaway_database(),
+        override_settings(MAILERS=harness.mailer(port)),
+    ):
+        run(args, args.processes, broker, work, port, log)
 
 
 def run(args, processes, broker, work, port, log) -> None:
@@ -220,21 +188,13 @@ def run(args, processes, broker, work, port, log) -> None:
 
     due = timezone.now() + dt.timedelta(seconds=5)
     ids = build(args.count, due, "main")
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
-            f"@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-        ),
-        "REDIS_URL": broker,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only",
-        "NOTIFICATION_SWEEP_SECONDS": str(args.sweep_seconds),
-    }
-    worker = Worker(env=env, beat=True, concurrency=processes, log=work / "worker.log")
+    worker = harness.start_worker(
+        broker=broker,
+        port=port,
+        folder=work,
+        processes=processes,
+        NOTIFICATION_SWEEP_SECONDS=str(args.sweep_seconds),
+    )
     try:
         pending = Notification.objects.filter(pk__in=ids).exclude(
             state=NotificationState.SENT
@@ -247,10 +207,7 @@ def run(args, processes, broker, work, port, log) -> None:
         )
     finally:
         worker.stop()
-    accepted = {}
-    for line in log.read_text().splitlines():
-        message_id, at = line.split("\t")
-        accepted.setdefault(message_id, []).append(float(at))
+    accepted = harness.sink_log(log)
     due_at = {
         outbox.message_id(n): n.due_at for n in Notification.objects.filter(pk__in=ids)
     }

@@ -68,3 +68,94 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+
+# Real parts for the delivery benchmarks: an SMTP sink in its own process, a
+# scratch Redis database for the broker, and a Celery worker with its beat.
+
+
+def scratch_broker() -> str:
+    """Redis database 14 of REDIS_URL, emptied."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import redis
+
+    url = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/14"))
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@contextlib.contextmanager
+def smtp_sink(folder: Path):
+    """(port, log): aiosmtpd in a process of its own, logging each message
+    it accepts as "<Message-ID>\\t<time>" to `log`."""
+    import smtplib
+    import subprocess
+
+    from tests.live import free_port, wait_for
+
+    port = free_port()
+    log = folder / "sink.log"
+    log.write_text("")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.live", str(port), str(log)], cwd=ROOT
+    )
+
+    def answers() -> bool:
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=1) as smtp:
+                smtp.noop()
+            return True
+        except OSError:
+            return False
+
+    try:
+        wait_for(answers, timeout=20, what="the SMTP sink")
+        yield port, log
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def sink_log(log: Path) -> dict[str, list[float]]:
+    accepted: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        message_id, at = line.split("\t")
+        accepted.setdefault(message_id, []).append(float(at))
+    return accepted
+
+
+def mailer(port: int) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port},
+        }
+    }
+
+
+def start_worker(*, broker: str, port: int, folder: Path, processes: int, **env):
+    """A `celery worker --beat` on the throwaway database, sending to `port`."""
+    from django.db import connection
+
+    from tests.live import Worker
+
+    database = connection.settings_dict
+    return Worker(
+        env={
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
+                f"@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+            ),
+            "REDIS_URL": broker,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(port),
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark-only",
+            **env,
+        },
+        beat=True,
+        concurrency=processes,
+        log=folder / "worker.log",
+    )

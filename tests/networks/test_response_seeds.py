@@ -1,0 +1,27 @@
+"""seeds/response.yaml matches the code's choices and names its sources."""
+
+from pathlib import Path
+
+import yaml
+
+from networks.models.response import ActivityKind, Service
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_every_choice_is_accounted_for_with_its_basis():
+    data = yaml.safe_load((SEEDS / "response.yaml").read_text(encoding="utf-8"))
+    sources = {
+        s["key"]
+        for s in yaml.safe_load((SEEDS / "sources.yaml").read_text(encoding="utf-8"))
+    }
+    for section, choices in (("services", Service), ("activity", ActivityKind)):
+        keys = [item["key"] for item in data[section]]
+        assert sorted(keys) == sorted(choices.values), section
+        for item in data[section]:
+            assert item["basis"] in {"document", "product"}, item
+            if item["basis"] == "document":
+                assert item["sources"] and set(item["sources"]) <= sources, item
+            else:
+                assert item["sources"] == [], item
+    assert data["networks"] == []
