@@ -35,6 +35,7 @@ from events.pagination import paginate
 from networks import selectors as network_selectors
 from networks import services as network_services
 from networks.models import FeedToken, NotificationPreference, Organization
+from networks.models.response import Alert, NetworkMember, OnCall, Training
 
 PAGE_SIZE = 20
 
@@ -394,6 +395,36 @@ def my_data(request):
         "memberships": [
             {"organization": m.organization.name, "role": m.role}
             for m in network_selectors.memberships_of(user)
+        ],
+        "network_roles": [
+            {"network": m.network.name, "role": m.role}
+            for m in NetworkMember.objects.filter(user=user).select_related("network")
+        ],
+        "trainings": [
+            {
+                "network": t.network.name,
+                "training": t.kind,
+                "completed_on": t.completed_on.isoformat(),
+            }
+            for t in Training.objects.filter(user=user).select_related("network")
+        ],
+        "on_call": [
+            {
+                "network": o.slot.network.name,
+                "starts_at": o.slot.starts_at.isoformat(),
+                "ends_at": o.slot.ends_at.isoformat(),
+            }
+            for o in OnCall.objects.filter(user=user).select_related("slot__network")
+        ],
+        "alerts": [
+            {
+                "network": a.report.network.name,
+                "sent_at": a.created_at.isoformat(),
+                "answer": a.answer,
+            }
+            for a in Alert.objects.filter(responder=user).select_related(
+                "report__network"
+            )
         ],
         "signups": [
             {

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,8 +64,11 @@ from networks.response_forms import (
 from networks.selectors import is_admin
 
 Role = ResponseRole
-# What the public sees: confirmed activity and false alarms (to stop rumours).
-PUBLIC_STATUSES = [ReportStatus.CONFIRMED, ReportStatus.FALSE_ALARM]
+# What the public sees: confirmed activity (also once closed) and false alarms
+# (to stop rumours).
+PUBLIC = Q(status__in=[ReportStatus.CONFIRMED, ReportStatus.FALSE_ALARM]) | Q(
+    status=ReportStatus.CLOSED, confirmed_at__isnull=False
+)
 PUBLIC_ALERTS_SHOWN = 100
 
 
@@ -208,14 +212,17 @@ def public_alerts(network):
     """Confirmed activity and false alarms: kind, neighbourhood, the hour."""
     zone = ZoneInfo(network.timezone)
     rows = (
-        Report.objects.filter(network=network, status__in=PUBLIC_STATUSES)
+        Report.objects.filter(PUBLIC, network=network)
         .order_by("-seen_at", "-pk")
         .values("pk", "kind", "status", "neighbourhood", "city", "seen_at")[
             :PUBLIC_ALERTS_SHOWN
         ]
     )
     kinds = dict(Report._meta.get_field("kind").choices)
-    statuses = dict(ReportStatus.choices)
+    statuses = {
+        **dict(ReportStatus.choices),
+        ReportStatus.CLOSED: ReportStatus.CONFIRMED.label,  # confirmed, now over
+    }
     return [
         {
             "pk": row["pk"],

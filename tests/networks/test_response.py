@@ -500,3 +500,15 @@ def test_permission_table(client, world, who):
         if name == "report" and want == 200:
             shows_contact = "+1 312 555 0199" in got.content.decode()
             assert shows_contact == (who == "dispatcher"), who
+
+
+def test_a_responders_data_download_holds_their_network_part(client, world):
+    person = world["people"]["responder"]
+    client.post(f"/rr/{world['network'].slug}/report/", report_data(urgent="on"))
+    client.force_login(person)
+    data = client.get("/me/data.json").json()
+    assert data["network_roles"] == [
+        {"network": world["network"].name, "role": "responder"}
+    ]
+    assert data["trainings"][0]["training"] == "legal_observer"
+    assert len(data["on_call"]) == 1 and data["alerts"][0]["answer"] == "waiting"

@@ -51,3 +51,20 @@ def test_confirmed_report_alerts_reach_the_mail_server_and_escalate(
     time.sleep(4)  # several beats: someone is going, so nothing more is sent
     assert sink.count() == 3
     assert len(set(sink.ids())) == 3
+
+    # Documented, closed, and public by neighbourhood and hour only.
+    base = f"/rr/{network.slug}/reports/{report.pk}"
+    client.post(f"{base}/note/", {"text": "One person detained."})
+    client.post(f"{base}/outcome/", {"detained": "1", "referred_to": "lawyer"})
+    client.force_login(people["dispatcher"])
+    client.post(f"{base}/status/", {"status": "closed"})
+    report.refresh_from_db()
+    assert (report.status, report.detained, report.referred_to) == (
+        "closed",
+        1,
+        "lawyer",
+    )
+    client.logout()
+    public = client.get(f"/rr/{network.slug}/alerts/").content.decode()
+    assert "Confirmed" in public and "Home raid" in public and "Pilsen" in public
+    assert "Blue Island" not in public and "detained" not in public
