@@ -36,6 +36,11 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.apply_report_retention",
         "schedule": 3600.0,
     },
+    # Mutual aid: reminders, expiry, and requests' details deleted on time.
+    "aid-housekeeping": {
+        "task": "networks.tasks.aid_housekeeping",
+        "schedule": 3600.0,
+    },
     # Personal data past its use (events.services.purge_personal_data).
     "purge-personal-data": {
         "task": "events.tasks.purge_personal_data",

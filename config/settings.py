@@ -203,6 +203,7 @@ ACCOUNT_RATE_LIMITS = {
     # Keyed by a salted hash of the address (networks.response_views), so not
     # even the cache holds a reporter's IP address.
     "report": "20/h/key",
+    "aid_request": "10/h/key",
 }
 # Rate limits stay at allauth's defaults; they count in the shared cache
 # (Redis when REDIS_URL is set), so they hold across processes.
@@ -216,6 +217,19 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+
+# Mutual aid: keys that seal requesters' contacts (networks/aid_crypto.py),
+# comma-separated Fernet keys, newest first. Development makes one in .local/.
+AID_CONTACT_KEYS = env_list("AID_CONTACT_KEYS", [])
+if not AID_CONTACT_KEYS and DEBUG:
+    _aid_key = LOCAL_DIR / "aid_contact_key"
+    if not _aid_key.exists():
+        from cryptography.fernet import Fernet
+
+        LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        _aid_key.write_text(Fernet.generate_key().decode())
+        _aid_key.chmod(0o600)
+    AID_CONTACT_KEYS = [_aid_key.read_text().strip()]
 
 # Uploads (report photos) are private: never served from MEDIA_URL, only
 # through views that check who is asking.

@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("rr/", include("networks.urls")),
+    path("aid/", include("networks.aid_urls")),
     path("", include("events.urls")),
     prefix_default_language=False,
 )

@@ -31,11 +31,11 @@ from events.models import (
     Signup,
     SignupStatus,
 )
-from events.pagination import paginate
 from networks import selectors as network_selectors
 from networks import services as network_services
 from networks.models import FeedToken, NotificationPreference, Organization
 from networks.models.response import Alert, NetworkMember, OnCall, Training
+from networks.pagination import paginate
 
 PAGE_SIZE = 20
 

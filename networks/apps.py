@@ -7,6 +7,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Organizations and networks")
 
     def ready(self):
-        from networks import alerts
+        from networks import aid_notices, alerts
 
         alerts.register()
+        aid_notices.register()

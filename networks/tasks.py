@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from networks import outbox, response, services
+from networks import aid, outbox, response, services
 
 
 # A database hiccup (a lock, a dropped connection) is retried within seconds
@@ -47,3 +47,11 @@ def escalate_alerts() -> int:
 def apply_report_retention() -> dict[str, int]:
     """Hourly: each network's retention schedule for reports."""
     return response.apply_retention()
+
+
+@shared_task(
+    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
+)
+def aid_housekeeping() -> dict[str, int]:
+    """Hourly: remind coordinators, expire stale requests, purge old details."""
+    return aid.housekeeping()

@@ -48,6 +48,11 @@ class NotificationKind(models.TextChoices):
     PROMOTED = "promoted", _("Place from the waitlist")
     MESSAGE = "message", _("Message from organizers")
     ALERT = "alert", _("Rapid-response alert")
+    AID_MATCH = "aid_match", _("A request matching an offer")
+    AID_ASSIGNED = "aid_assigned", _("A request given to a helper")
+    AID_CLAIMED = "aid_claimed", _("A request claimed")
+    AID_FULFILLED = "aid_fulfilled", _("A request fulfilled")
+    AID_STALE = "aid_stale", _("A request nobody has claimed")
 
 
 class NotificationState(models.TextChoices):

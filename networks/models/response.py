@@ -10,11 +10,13 @@ network's schedule (networks/response.py, `apply_retention`).
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from networks.models.notifications import Notification
 from networks.models.organizations import Organization
 from networks.validators import validate_timezone
 
@@ -473,6 +475,10 @@ class Alert(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Deleting this deletes the notifications about it.
+    notifications = GenericRelation(
+        Notification, content_type_field="target_type", object_id_field="target_id"
+    )
 
     class Meta:
         ordering = ["tier", "pk"]

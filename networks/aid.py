@@ -1,0 +1,349 @@
+"""Writes to mutual-aid networks: requests from publication to the end,
+offers, matching, funds, and the schedule that reminds, expires and purges.
+
+Callers check who may do what (networks/aid_views.py). A request is taken
+(assigned or claimed) with one conditional UPDATE, so of two helpers at the
+same moment exactly one gets it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks import aid_crypto, outbox
+from networks.models import NotificationKind
+from networks.models.aid import (
+    MONEY_KINDS,
+    OVER,
+    AidCount,
+    AidMember,
+    AidNetwork,
+    AidOffer,
+    AidRequest,
+    AidRole,
+    Fund,
+    Pledge,
+    RequestStatus,
+)
+from networks.services import unique_slug
+
+Status = RequestStatus
+Kind = NotificationKind
+
+
+class AidError(Exception):
+    """A request that cannot be done; the message says why."""
+
+
+# Setup.
+
+
+@transaction.atomic
+def create_network(*, organization, values: dict) -> AidNetwork:
+    network = AidNetwork(
+        organization=organization, slug=unique_slug(AidNetwork, values["name"])
+    )
+    return update_network(network=network, values=values)
+
+
+def update_network(*, network: AidNetwork, values: dict) -> AidNetwork:
+    for name, value in values.items():
+        setattr(network, name, value)
+    network.full_clean()
+    network.save()
+    return network
+
+
+def give_role(*, network, user, role: str) -> AidMember:
+    return AidMember.objects.get_or_create(network=network, user=user, role=role)[0]
+
+
+def remove_role(*, network, user, role: str) -> None:
+    AidMember.objects.filter(network=network, user=user, role=role).delete()
+
+
+def people(network, role: str) -> list[int]:
+    return list(
+        AidMember.objects.filter(network=network, role=role).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _notify(request: AidRequest, kind: str, recipients) -> None:
+    outbox.add(
+        [
+            outbox.new(kind=kind, target=request, recipient_id=pk)
+            for pk in dict.fromkeys(recipients)
+        ]
+    )
+
+
+# Requests.
+
+
+def submit_request(*, network, values: dict, contact: str) -> AidRequest:
+    """A new request, waiting for a coordinator; the contact is sealed."""
+    request = AidRequest(network=network, **values)
+    if request.kind in MONEY_KINDS and not request.amount:
+        raise AidError(_("Say how much money is needed."))
+    if request.kind not in MONEY_KINDS:
+        request.amount = None
+    if not contact.strip():
+        raise AidError(_("Give a way to reach you."))
+    request.contact_sealed = aid_crypto.seal(contact.strip())
+    request.full_clean()
+    request.save()
+    return request
+
+
+def contact_of(request: AidRequest) -> str:
+    """Readable contact; callers have checked the reader may see it."""
+    return aid_crypto.unseal(request.contact_sealed)
+
+
+@transaction.atomic
+def publish(*, request: AidRequest) -> AidRequest:
+    """Show a reviewed request to helpers (coarse details only), and tell
+    the helpers whose offers match it."""
+    updated = AidRequest.objects.filter(pk=request.pk, status=Status.SUBMITTED).update(
+        status=Status.OPEN, published_at=timezone.now()
+    )
+    if not updated:
+        raise AidError(_("Only a new request can be published."))
+    request.refresh_from_db()
+    matches = {s.offer.helper_id for s in suggestions_for([request])[request.pk]}
+    _notify(request, Kind.AID_MATCH, matches)
+    return request
+
+
+def take(
+    *, request_id: int, helper, by_coordinator: bool, conditional: bool = True
+) -> AidRequest:
+    """Give an open request to `helper`. Exactly one of many at once wins.
+
+    `conditional=False` exists only for the control test that shows the race
+    is real: it reads the status and then writes, in two steps.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        if conditional:
+            won = AidRequest.objects.filter(pk=request_id, status=Status.OPEN).update(
+                status=Status.CLAIMED, helper=helper, claimed_at=now
+            )
+        else:
+            seen = AidRequest.objects.get(pk=request_id)
+            won = 0
+            if seen.status == Status.OPEN:
+                won = AidRequest.objects.filter(pk=request_id).update(
+                    status=Status.CLAIMED, helper=helper, claimed_at=now
+                )
+        if not won:
+            raise AidError(_("Someone else has already taken this request."))
+        request = AidRequest.objects.select_related("network").get(pk=request_id)
+        if by_coordinator:
+            _notify(request, Kind.AID_ASSIGNED, [helper.pk])
+        else:
+            _notify(
+                request, Kind.AID_CLAIMED, people(request.network, AidRole.COORDINATOR)
+            )
+    return request
+
+
+def release(*, request: AidRequest) -> AidRequest:
+    """The helper cannot do it after all: the request is open again."""
+    AidRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
+        status=Status.OPEN, helper=None, claimed_at=None
+    )
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def fulfil(*, request: AidRequest) -> AidRequest:
+    updated = AidRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
+        status=Status.FULFILLED, over_at=timezone.now()
+    )
+    if not updated:
+        raise AidError(_("Only a claimed request can be fulfilled."))
+    request.refresh_from_db()
+    _notify(request, Kind.AID_FULFILLED, people(request.network, AidRole.COORDINATOR))
+    return request
+
+
+def close(*, request: AidRequest) -> AidRequest:
+    AidRequest.objects.filter(pk=request.pk).exclude(status__in=OVER).update(
+        status=Status.CLOSED, over_at=timezone.now()
+    )
+    request.refresh_from_db()
+    return request
+
+
+# Offers and matching.
+
+
+def add_offer(*, network, helper, values: dict) -> AidOffer:
+    offer = AidOffer(network=network, helper=helper, **values)
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@dataclass
+class Suggestion:
+    offer: AidOffer
+    score: int
+    reasons: list[str]
+
+
+MAX_SUGGESTIONS = 3
+
+
+def _score(request: AidRequest, offer: AidOffer, today) -> Suggestion | None:
+    """How well `offer` fits `request`: same kind is required; place,
+    language, time and amount add to the score."""
+    if offer.kind != request.kind or offer.helper_id == request.helper_id:
+        return None
+    if offer.available_until and offer.available_until < today:
+        return None
+    if request.amount and offer.max_amount and offer.max_amount < request.amount:
+        return None
+    score, reasons = 1, []
+    if request.zip_code and offer.zip_code == request.zip_code:
+        score, reasons = score + 4, [*reasons, "zip"]
+    elif (
+        request.neighbourhood
+        and offer.neighbourhood.lower() == request.neighbourhood.lower()
+    ):
+        score, reasons = score + 3, [*reasons, "neighbourhood"]
+    elif not offer.zip_code and not offer.neighbourhood:
+        score, reasons = score + 1, [*reasons, "anywhere"]
+    if request.language in offer.languages:
+        score, reasons = score + 3, [*reasons, "language"]
+    if request.amount and offer.max_amount:
+        reasons = [*reasons, "amount"]
+    return Suggestion(offer=offer, score=score, reasons=reasons)
+
+
+def suggestions_for(requests: list[AidRequest]) -> dict[int, list[Suggestion]]:
+    """The best few offers for each request, from one query for all of them."""
+    today = timezone.localdate()
+    kinds = {r.kind for r in requests}
+    networks = {r.network_id for r in requests}
+    offers = list(
+        AidOffer.objects.filter(network__in=networks, active=True, kind__in=kinds)
+        .filter(Q(available_until__isnull=True) | Q(available_until__gte=today))
+        .select_related("helper")
+    )
+    by_kind: dict[str, list[AidOffer]] = {}
+    for offer in offers:
+        by_kind.setdefault(offer.kind, []).append(offer)
+    found = {}
+    for request in requests:
+        scored = [
+            s
+            for offer in by_kind.get(request.kind, [])
+            if offer.network_id == request.network_id
+            and (s := _score(request, offer, today))
+        ]
+        scored.sort(key=lambda s: (-s.score, s.offer.pk))
+        found[request.pk] = scored[:MAX_SUGGESTIONS]
+    return found
+
+
+# Funds.
+
+
+def create_fund(*, network, values: dict) -> Fund:
+    fund = Fund(network=network, slug=unique_slug(Fund, values["name"]), **values)
+    fund.full_clean()
+    fund.save()
+    return fund
+
+
+def add_pledge(*, fund, amount: Decimal, label: str = "", paid=Decimal(0)) -> Pledge:
+    if paid > amount:
+        raise AidError(_("More is paid than pledged."))
+    pledge = Pledge(fund=fund, amount=amount, label=label.strip(), paid=paid)
+    pledge.full_clean()
+    pledge.save()
+    return pledge
+
+
+def record_payment(*, pledge: Pledge, amount: Decimal) -> Pledge:
+    """Money in against a pledge; never more than pledged."""
+    with transaction.atomic():
+        updated = Pledge.objects.filter(
+            pk=pledge.pk, paid__lte=F("amount") - amount
+        ).update(paid=F("paid") + amount)
+    if not updated:
+        raise AidError(_("That is more than the rest of the pledge."))
+    pledge.refresh_from_db()
+    return pledge
+
+
+def progress(fund: Fund) -> dict:
+    totals = fund.pledges.aggregate(pledged=Sum("amount"), paid=Sum("paid"))
+    pledged, paid = totals["pledged"] or Decimal(0), totals["paid"] or Decimal(0)
+    return {
+        "goal": fund.goal,
+        "pledged": pledged,
+        "paid": paid,
+        "percent_paid": min(100, int(paid * 100 / fund.goal)),
+        "percent_pledged": min(100, int(pledged * 100 / fund.goal)),
+    }
+
+
+# The schedule.
+
+
+def housekeeping(*, now=None) -> dict[str, int]:
+    """Remind coordinators of requests nobody took, expire old ones, and
+    purge requests that have been over long enough (keeping counts)."""
+    now = now or timezone.now()
+    reminded = expired = purged = 0
+    for network in AidNetwork.objects.all():
+        waiting = AidRequest.objects.filter(
+            network=network, status__in=[Status.SUBMITTED, Status.OPEN]
+        )
+        expired += waiting.filter(
+            created_at__lt=now - dt.timedelta(days=network.expire_after_days)
+        ).update(status=Status.EXPIRED, over_at=now)
+        stale = list(
+            waiting.filter(
+                created_at__lt=now - dt.timedelta(days=network.remind_after_days),
+                reminded_at__isnull=True,
+            )
+        )
+        coordinators = people(network, AidRole.COORDINATOR)
+        with transaction.atomic():
+            for request in stale:
+                _notify(request, Kind.AID_STALE, coordinators)
+            AidRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
+                reminded_at=now
+            )
+        reminded += len(stale)
+        purged += _purge(network, now - dt.timedelta(days=network.purge_after_days))
+    return {"reminded": reminded, "expired": expired, "purged": purged}
+
+
+@transaction.atomic
+def _purge(network, before) -> int:
+    done = list(
+        AidRequest.objects.select_for_update()
+        .filter(network=network, status__in=OVER, over_at__lt=before)
+        .values("pk", "kind", "status", "created_at")
+    )
+    for row in done:
+        month = row["created_at"].date().replace(day=1)
+        count, _ = AidCount.objects.get_or_create(
+            network=network, month=month, kind=row["kind"], outcome=row["status"]
+        )
+        AidCount.objects.filter(pk=count.pk).update(count=F("count") + 1)
+    AidRequest.objects.filter(pk__in=[row["pk"] for row in done]).delete()
+    return len(done)

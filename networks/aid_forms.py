@@ -1,0 +1,231 @@
+"""Forms of mutual-aid networks."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from networks.models.aid import (
+    MONEY_KINDS,
+    AidKind,
+    AidRole,
+    ClaimMode,
+    FundKind,
+    Urgency,
+)
+from networks.response_forms import WORKING_LANGUAGES, ZIP, Form, PersonForm
+from networks.validators import validate_timezone
+
+
+def clean_zip(value: str) -> str:
+    value = value.strip()
+    if value and not ZIP.match(value):
+        raise forms.ValidationError(_("A ZIP code has five digits, such as 60608."))
+    return value
+
+
+def money(label, *, max_digits=8, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01"),
+        max_digits=max_digits,
+        decimal_places=2,
+        **kwargs,
+    )
+
+
+class AskForm(Form):
+    """Asking for help: no account, only what is needed to help."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you need?"), choices=AidKind.choices, widget=forms.RadioSelect
+    )
+    urgency = forms.ChoiceField(
+        label=_("How soon?"), choices=Urgency.choices, widget=forms.RadioSelect
+    )
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=10, required=False)
+    neighbourhood = forms.CharField(
+        label=_("Neighbourhood"),
+        max_length=120,
+        required=False,
+        help_text=_("A ZIP code or a neighbourhood is enough; no address."),
+    )
+    amount = money(
+        _("Amount (US$)"),
+        max_value=Decimal("100000"),
+        required=False,
+        help_text=_("For rent, bond, legal or medical costs."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language to contact you in"), choices=WORKING_LANGUAGES
+    )
+    contact = forms.CharField(
+        label=_("How can we reach you?"),
+        max_length=200,
+        help_text=_(
+            "A phone number, e-mail or messaging app. Only the coordinators and "
+            "the person who helps you see it; it is stored encrypted."
+        ),
+    )
+    details = forms.CharField(
+        label=_("Anything else we should know? (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text=_("No names or immigration details are needed."),
+    )
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_zip_code(self):
+        return clean_zip(self.cleaned_data["zip_code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("zip_code") and not cleaned.get("neighbourhood"):
+            self.add_error("zip_code", _("Give a ZIP code or a neighbourhood."))
+        if cleaned.get("kind") in MONEY_KINDS and not cleaned.get("amount"):
+            self.add_error("amount", _("Say how much money is needed."))
+        return cleaned
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in (
+                "kind",
+                "urgency",
+                "zip_code",
+                "neighbourhood",
+                "amount",
+                "language",
+                "details",
+            )
+        }
+
+
+class OfferForm(Form):
+    kind = forms.ChoiceField(label=_("Kind of help"), choices=AidKind.choices)
+    description = forms.CharField(
+        label=_("What you can give"),
+        max_length=300,
+        help_text=_("Such as: rides on weekends, a spare room, groceries."),
+    )
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=10, required=False)
+    neighbourhood = forms.CharField(
+        label=_("Neighbourhood"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave both empty if you can help anywhere."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=WORKING_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_amount = money(_("Up to (US$)"), max_value=Decimal("100000"), required=False)
+    available_until = forms.DateField(
+        label=_("Available until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_zip_code(self):
+        return clean_zip(self.cleaned_data["zip_code"])
+
+    def clean_available_until(self):
+        value = self.cleaned_data["available_until"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("This is in the past."))
+        return value
+
+
+class AidNetworkForm(Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        initial="America/Chicago",
+        validators=[validate_timezone],
+    )
+    claim_mode = forms.ChoiceField(
+        label=_("How requests are taken"), choices=ClaimMode.choices
+    )
+    remind_after_days = forms.IntegerField(
+        label=_("Days before coordinators are reminded of an unclaimed request"),
+        min_value=1,
+        max_value=60,
+        initial=3,
+    )
+    expire_after_days = forms.IntegerField(
+        label=_("Days before an unclaimed request expires"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+    )
+    purge_after_days = forms.IntegerField(
+        label=_("Days after a request is over before its details are deleted"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+    )
+
+    @classmethod
+    def initial_for(cls, network) -> dict:
+        return {name: getattr(network, name) for name in cls.base_fields}
+
+
+class AidRoleForm(PersonForm):
+    role = forms.ChoiceField(label=_("Role"), choices=AidRole.choices)
+
+
+class FundForm(Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=FundKind.choices)
+    goal = forms.DecimalField(
+        label=_("Goal (US$)"),
+        min_value=Decimal("1"),
+        max_value=Decimal("10000000"),
+        max_digits=10,
+        decimal_places=2,
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class PledgeForm(Form):
+    label = forms.CharField(
+        label=_("Label (optional)"),
+        max_length=80,
+        required=False,
+        help_text=_("An initial or a group; no name is needed."),
+    )
+    amount = money(_("Pledged (US$)"), max_value=Decimal("10000000"), max_digits=10)
+    paid = forms.DecimalField(
+        label=_("Already paid (US$)"),
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+    )
+
+
+class PaymentForm(Form):
+    amount = money(_("Paid now (US$)"), max_value=Decimal("10000000"), max_digits=10)

@@ -1,0 +1,536 @@
+"""Pages of mutual-aid networks.
+
+Public: the network's page, the form to ask for help (no account), fund
+progress. Helpers: the board of published requests (coarse details), their
+offers, and the requests they hold, with the contact. Coordinators (with
+two-factor authentication): review, suggested matches, assignment, funds, an
+export without contact details. The organization's admins: setup. Anyone else
+gets 404, as if the page did not exist.
+"""
+
+import csv
+
+from allauth.core import ratelimit
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from networks import aid
+from networks.aid_forms import (
+    AidNetworkForm,
+    AidRoleForm,
+    AskForm,
+    FundForm,
+    OfferForm,
+    PaymentForm,
+    PledgeForm,
+)
+from networks.models import Organization
+from networks.models.aid import (
+    AidMember,
+    AidNetwork,
+    AidOffer,
+    AidRequest,
+    AidRole,
+    ClaimMode,
+    Fund,
+    Pledge,
+    RequestStatus,
+)
+from networks.pagination import paginate
+from networks.response_views import client_key, private
+from networks.selectors import is_admin
+
+Status = RequestStatus
+PAGE_SIZE = 25
+
+
+class NeedsTwoFactor(Exception):
+    pass
+
+
+def network_or_404(slug: str) -> AidNetwork:
+    return get_object_or_404(
+        AidNetwork.objects.select_related("organization"), slug=slug
+    )
+
+
+def roles_of(user, network) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        AidMember.objects.filter(network=network, user=user).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def member(request, network, *allowed) -> set[str]:
+    roles = roles_of(request.user, network)
+    if not roles or (allowed and not roles & set(allowed)):
+        raise Http404
+    if AidRole.COORDINATOR in roles and not is_mfa_enabled(request.user):
+        raise NeedsTwoFactor
+    return roles
+
+
+def members_only(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NeedsTwoFactor:
+            return render(request, "networks/aid/two_factor.html", status=403)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# Public.
+
+
+@require_safe
+def network_page(request, slug: str):
+    network = network_or_404(slug)
+    funds = [(fund, aid.progress(fund)) for fund in network.funds.all()]
+    return render(
+        request,
+        "networks/aid/network.html",
+        {
+            "network": network,
+            "funds": funds,
+            "roles": roles_of(request.user, network),
+            "is_admin": request.user.is_authenticated
+            and is_admin(request.user, network.organization),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ask(request, slug: str):
+    network = network_or_404(slug)
+    form = AskForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(
+            request, action="aid_request", key=client_key(request)
+        ):
+            form.add_error(None, _("Too many requests from here; try again later."))
+        elif form.is_spam():
+            return redirect("aid:ask-thanks", slug=network.slug)
+        else:
+            try:
+                aid.submit_request(
+                    network=network,
+                    values=form.values(),
+                    contact=form.cleaned_data["contact"],
+                )
+            except aid.AidError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("aid:ask-thanks", slug=network.slug)
+    return private(
+        render(request, "networks/aid/ask.html", {"network": network, "form": form})
+    )
+
+
+@require_safe
+def ask_thanks(request, slug: str):
+    network = network_or_404(slug)
+    return render(request, "networks/aid/ask_thanks.html", {"network": network})
+
+
+@require_safe
+def fund_page(request, slug: str, fund: str):
+    network = network_or_404(slug)
+    fund = get_object_or_404(Fund, network=network, slug=fund)
+    return render(
+        request,
+        "networks/aid/fund.html",
+        {"network": network, "fund": fund, "progress": aid.progress(fund)},
+    )
+
+
+# Helpers.
+
+
+@members_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def board(request, slug: str):
+    network = network_or_404(slug)
+    roles = member(request, network, AidRole.HELPER)
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        aid.add_offer(network=network, helper=request.user, values=form.cleaned_data)
+        messages.success(request, _("Your offer is listed."))
+        return redirect("aid:board", slug=network.slug)
+    published = AidRequest.objects.filter(network=network, status=Status.OPEN).only(
+        "pk",
+        "kind",
+        "urgency",
+        "zip_code",
+        "neighbourhood",
+        "amount",
+        "language",
+        "published_at",
+    )
+    page, page_note = paginate(
+        request, published.order_by("-published_at", "-pk"), per_page=PAGE_SIZE
+    )
+    mine = AidRequest.objects.filter(
+        network=network, helper=request.user, status=Status.CLAIMED
+    )
+    return private(
+        render(
+            request,
+            "networks/aid/board.html",
+            {
+                "network": network,
+                "page": page,
+                "page_note": page_note,
+                "mine": [(r, aid.contact_of(r)) for r in mine],
+                "offers": AidOffer.objects.filter(
+                    network=network, helper=request.user, active=True
+                ),
+                "form": form,
+                "can_claim": network.claim_mode == ClaimMode.CLAIM,
+                "roles": roles,
+            },
+        )
+    )
+
+
+def _request(network, request_id: int) -> AidRequest:
+    return get_object_or_404(AidRequest, network=network, pk=request_id)
+
+
+@members_only
+@require_POST
+def claim(request, slug: str, request_id: int):
+    network = network_or_404(slug)
+    member(request, network, AidRole.HELPER)
+    if network.claim_mode != ClaimMode.CLAIM:
+        raise Http404
+    wanted = _request(network, request_id)
+    try:
+        aid.take(request_id=wanted.pk, helper=request.user, by_coordinator=False)
+    except aid.AidError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("It is yours: the contact is below."))
+    return redirect("aid:board", slug=network.slug)
+
+
+def _held(request, slug, request_id) -> tuple[AidNetwork, AidRequest]:
+    network = network_or_404(slug)
+    member(request, network, AidRole.HELPER)
+    held = get_object_or_404(
+        AidRequest, network=network, pk=request_id, helper=request.user
+    )
+    return network, held
+
+
+@members_only
+@require_POST
+def fulfil(request, slug: str, request_id: int):
+    network, held = _held(request, slug, request_id)
+    try:
+        aid.fulfil(request=held)
+    except aid.AidError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you! The coordinators are told."))
+    return redirect("aid:board", slug=network.slug)
+
+
+@members_only
+@require_POST
+def release(request, slug: str, request_id: int):
+    network, held = _held(request, slug, request_id)
+    aid.release(request=held)
+    return redirect("aid:board", slug=network.slug)
+
+
+@members_only
+@require_POST
+def offer_stop(request, slug: str, offer_id: int):
+    network = network_or_404(slug)
+    member(request, network, AidRole.HELPER)
+    AidOffer.objects.filter(network=network, helper=request.user, pk=offer_id).update(
+        active=False
+    )
+    return redirect("aid:board", slug=network.slug)
+
+
+# Coordinators.
+
+
+@members_only
+@require_safe
+def coordinate(request, slug: str):
+    network = network_or_404(slug)
+    member(request, network, AidRole.COORDINATOR)
+    requests = AidRequest.objects.filter(network=network)
+    new = list(requests.filter(status=Status.SUBMITTED).order_by("created_at")[:50])
+    page, page_note = paginate(
+        request,
+        requests.filter(status=Status.OPEN).order_by("published_at", "pk"),
+        per_page=PAGE_SIZE,
+    )
+    suggestions = aid.suggestions_for([*page.object_list, *new])
+    taken = requests.filter(status=Status.CLAIMED).select_related("helper")[:50]
+    return private(
+        render(
+            request,
+            "networks/aid/coordinate.html",
+            {
+                "network": network,
+                "new": [(r, suggestions[r.pk]) for r in new],
+                "page": page,
+                "page_note": page_note,
+                "open": [(r, suggestions[r.pk]) for r in page.object_list],
+                "taken": taken,
+            },
+        )
+    )
+
+
+@members_only
+@require_safe
+def request_detail(request, slug: str, request_id: int):
+    """Coordinators, and the helper holding it, see the whole request."""
+    network = network_or_404(slug)
+    roles = roles_of(request.user, network)
+    wanted = _request(network, request_id)
+    holds = wanted.helper_id == request.user.pk and AidRole.HELPER in roles
+    if not holds:
+        member(request, network, AidRole.COORDINATOR)
+    coordinator = AidRole.COORDINATOR in roles
+    return private(
+        render(
+            request,
+            "networks/aid/request.html",
+            {
+                "network": network,
+                "request_": wanted,
+                "contact": aid.contact_of(wanted),
+                "coordinator": coordinator,
+                "suggestions": aid.suggestions_for([wanted])[wanted.pk]
+                if coordinator
+                else [],
+                "helpers": AidMember.objects.filter(
+                    network=network, role=AidRole.HELPER
+                ).select_related("user")
+                if coordinator
+                else [],
+            },
+        )
+    )
+
+
+def _coordinating(request, slug, request_id):
+    network = network_or_404(slug)
+    member(request, network, AidRole.COORDINATOR)
+    return network, _request(network, request_id)
+
+
+@members_only
+@require_POST
+def publish(request, slug: str, request_id: int):
+    network, wanted = _coordinating(request, slug, request_id)
+    try:
+        aid.publish(request=wanted)
+    except aid.AidError as error:
+        messages.error(request, str(error))
+    return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
+
+
+@members_only
+@require_POST
+def close(request, slug: str, request_id: int):
+    network, wanted = _coordinating(request, slug, request_id)
+    aid.close(request=wanted)
+    return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
+
+
+@members_only
+@require_POST
+def assign(request, slug: str, request_id: int):
+    network, wanted = _coordinating(request, slug, request_id)
+    chosen = request.POST.get("helper", "")
+    helper = None
+    if chosen.isdigit():
+        helper = (
+            AidMember.objects.filter(
+                network=network, role=AidRole.HELPER, user_id=int(chosen)
+            )
+            .select_related("user")
+            .first()
+        )
+    if helper is None:
+        messages.error(request, _("Choose one of the network's helpers."))
+    else:
+        try:
+            aid.take(request_id=wanted.pk, helper=helper.user, by_coordinator=True)
+        except aid.AidError as error:
+            messages.error(request, str(error))
+    return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
+
+
+@members_only
+@require_safe
+def export(request, slug: str):
+    """Requests for reporting: no contact, no details, no helper."""
+    network = network_or_404(slug)
+    member(request, network, AidRole.COORDINATOR)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{network.slug}-requests.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["received", "kind", "urgency", "zip_code", "amount", "status"])
+    for row in AidRequest.objects.filter(network=network).values_list(
+        "created_at", "kind", "urgency", "zip_code", "amount", "status"
+    ):
+        writer.writerow([row[0].date().isoformat(), *row[1:]])
+    return private(response)
+
+
+@members_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def funds(request, slug: str):
+    network = network_or_404(slug)
+    member(request, network, AidRole.COORDINATOR)
+    form = FundForm(request.POST if "goal" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        aid.create_fund(network=network, values=form.cleaned_data)
+        messages.success(request, _("The fund is open."))
+        return redirect("aid:funds", slug=network.slug)
+    return private(
+        render(
+            request,
+            "networks/aid/funds.html",
+            {
+                "network": network,
+                "form": form,
+                "funds": [
+                    (fund, aid.progress(fund), fund.pledges.all())
+                    for fund in network.funds.all()
+                ],
+                "pledge_form": PledgeForm(),
+                "payment_form": PaymentForm(),
+            },
+        )
+    )
+
+
+@members_only
+@require_POST
+def pledge_add(request, slug: str, fund_id: int):
+    network = network_or_404(slug)
+    member(request, network, AidRole.COORDINATOR)
+    fund = get_object_or_404(Fund, network=network, pk=fund_id)
+    form = PledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(e for errors in form.errors.values() for e in errors)
+        )
+    else:
+        try:
+            aid.add_pledge(
+                fund=fund,
+                amount=form.cleaned_data["amount"],
+                label=form.cleaned_data["label"],
+                paid=form.cleaned_data["paid"] or 0,
+            )
+        except aid.AidError as error:
+            messages.error(request, str(error))
+    return redirect("aid:funds", slug=network.slug)
+
+
+@members_only
+@require_POST
+def payment_add(request, slug: str, pledge_id: int):
+    network = network_or_404(slug)
+    member(request, network, AidRole.COORDINATOR)
+    pledge = get_object_or_404(Pledge, fund__network=network, pk=pledge_id)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(e for errors in form.errors.values() for e in errors)
+        )
+    else:
+        try:
+            aid.record_payment(pledge=pledge, amount=form.cleaned_data["amount"])
+        except aid.AidError as error:
+            messages.error(request, str(error))
+    return redirect("aid:funds", slug=network.slug)
+
+
+# Setup, by the organization's admins.
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def network_new(request, organization: str):
+    org = get_object_or_404(Organization, slug=organization)
+    if not is_admin(request.user, org):
+        raise Http404
+    form = AidNetworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        network = aid.create_network(organization=org, values=form.cleaned_data)
+        messages.success(request, _("The network is set up."))
+        return redirect("aid:setup", slug=network.slug)
+    return render(
+        request, "networks/aid/network_form.html", {"form": form, "organization": org}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def setup(request, slug: str):
+    network = network_or_404(slug)
+    if not is_admin(request.user, network.organization):
+        raise Http404
+    form = AidNetworkForm(
+        request.POST if "name" in request.POST else None,
+        initial=AidNetworkForm.initial_for(network),
+    )
+    role_form = AidRoleForm(
+        request.POST if "role" in request.POST else None,
+        organization=network.organization,
+    )
+    if form.is_bound and form.is_valid():
+        aid.update_network(network=network, values=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("aid:setup", slug=network.slug)
+    if role_form.is_bound and role_form.is_valid():
+        data = role_form.cleaned_data
+        if request.POST.get("remove"):
+            aid.remove_role(network=network, user=data["user"], role=data["role"])
+        else:
+            aid.give_role(network=network, user=data["user"], role=data["role"])
+        messages.success(request, _("Saved."))
+        return redirect("aid:setup", slug=network.slug)
+    return private(
+        render(
+            request,
+            "networks/aid/setup.html",
+            {
+                "network": network,
+                "form": form,
+                "role_form": role_form,
+                "members": network.members.select_related("user").order_by(
+                    "user__email", "role"
+                ),
+            },
+        )
+    )

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from networks import aid_crypto
+from networks.models.aid import AidRequest
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-seal every mutual-aid contact with the first key of AID_CONTACT_KEYS "
+        "(after putting a new key first); then the old key can be removed."
+    )
+
+    def handle(self, *args, **options):
+        count = 0
+        for request in AidRequest.objects.exclude(contact_sealed="").only(
+            "pk", "contact_sealed"
+        ):
+            AidRequest.objects.filter(pk=request.pk).update(
+                contact_sealed=aid_crypto.reseal(request.contact_sealed)
+            )
+            count += 1
+        self.stdout.write(f"re-sealed {count} contacts")
