@@ -117,7 +117,12 @@ def publish(*, request: AidRequest) -> AidRequest:
     if not updated:
         raise AidError(_("Only a new request can be published."))
     request.refresh_from_db()
-    matches = {s.offer.helper_id for s in suggestions_for([request])[request.pk]}
+    near = {"zip", "neighbourhood", "anywhere"}
+    matches = [
+        s.offer.helper_id
+        for s in suggestions_for([request])[request.pk]
+        if near & set(s.reasons)
+    ]
     _notify(request, Kind.AID_MATCH, matches)
     return request
 

@@ -1,0 +1,389 @@
+"""Mutual aid: ask -> review -> publish -> match -> claim or assign ->
+fulfil -> purged to counts, with the safety rules around it (sealed contacts,
+who sees what, two-factor, bad input).
+
+Mail goes to Django's in-memory backend here; real Celery workers and a real
+SMTP server are in test_aid_live.py, and the claim race in test_aid_race.py.
+"""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from networks import aid, aid_crypto, outbox
+from networks.models import Notification
+from networks.models.aid import AidCount, AidRequest, ClaimMode, Fund, Pledge
+from tests.networks.aid_world import CONTACT, ask_data, build, request_values
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build()
+
+
+def send_due() -> list:
+    before = len(mail.outbox)
+    for ids in outbox.queue_due():
+        outbox.deliver(ids)
+    return mail.outbox[before:]
+
+
+def ask(client, world, prefix="", **overrides):
+    return client.post(
+        f"{prefix}/aid/{world['network'].slug}/ask/", ask_data(**overrides)
+    )
+
+
+def raw_row(pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM networks_aidrequest WHERE id = %s", [pk])
+        return " ".join(str(value) for value in cursor.fetchone())
+
+
+def test_the_whole_path_from_asking_to_counts(client, world):
+    people = world["people"]
+    network = world["network"]
+    assert ask(client, world, prefix="/es").status_code == 302
+    request = AidRequest.objects.get()
+    assert request.status == "submitted" and request.language == "es"
+    # At rest the database holds no readable contact.
+    assert "555" not in raw_row(request.pk) and "WhatsApp" not in raw_row(request.pk)
+    assert aid.contact_of(request) == CONTACT
+
+    client.force_login(people["coordinator"])
+    page = client.get(f"/aid/{network.slug}/coordinate/").content.decode()
+    assert f"{people['grocer'].email}: Groceries for a family" in page
+    detail = client.get(f"/aid/{network.slug}/requests/{request.pk}/")
+    assert CONTACT in detail.content.decode()
+    client.post(f"/aid/{network.slug}/requests/{request.pk}/publish/")
+    request.refresh_from_db()
+    assert request.status == "open"
+    [match, *others] = send_due()
+    assert match.to == [people["grocer"].email] and not others
+    assert "A request you can help with: Food, Pilsen, 60608" in match.subject
+    assert "555" not in match.body
+
+    client.force_login(people["grocer"])
+    board = client.get(f"/aid/{network.slug}/board/").content.decode()
+    assert "Pilsen, 60608" in board and CONTACT not in board
+    client.post(f"/aid/{network.slug}/requests/{request.pk}/claim/")
+    board = client.get(f"/aid/{network.slug}/board/").content.decode()
+    assert CONTACT in board  # the helper who took it sees the contact
+    [claimed] = send_due()
+    assert claimed.to == [people["coordinator"].email]
+    assert "Claimed: Food" in claimed.subject
+
+    client.post(f"/aid/{network.slug}/requests/{request.pk}/fulfil/")
+    request.refresh_from_db()
+    assert request.status == "fulfilled"
+    [fulfilled] = send_due()
+    assert "Fulfilled: Food" in fulfilled.subject
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        assert aid.housekeeping()["purged"] == 1
+    assert not AidRequest.objects.exists()
+    assert not Notification.objects.filter(target_id=request.pk).exists()
+    [count] = AidCount.objects.all()
+    assert (count.kind, count.outcome, count.count) == ("food", "fulfilled", 1)
+
+
+def test_nobody_else_sees_the_contact(client, world):
+    ask(client, world)
+    request = AidRequest.objects.get()
+    aid.publish(request=request)
+    url = f"/aid/{world['network'].slug}/requests/{request.pk}/"
+    for who in ("driver", "far grocer", "org member", "stranger", "admin"):
+        client.force_login(world["people"][who])
+        response = client.get(url)
+        assert response.status_code == 404, who
+    client.force_login(world["people"]["driver"])
+    board = client.get(f"/aid/{world['network'].slug}/board/").content.decode()
+    assert CONTACT not in board and "Family of four" not in board
+
+
+def test_coordinators_assign_in_assign_mode(client):
+    world = build(claim_mode=ClaimMode.ASSIGN, name="Back of the Yards Aid")
+    people, network = world["people"], world["network"]
+    ask(client, world)
+    request = AidRequest.objects.get()
+    aid.publish(request=request)
+    send_due()
+    client.force_login(people["grocer"])
+    assert (
+        client.post(f"/aid/{network.slug}/requests/{request.pk}/claim/").status_code
+        == 404
+    )
+    client.force_login(people["coordinator"])
+    client.post(
+        f"/aid/{network.slug}/requests/{request.pk}/assign/",
+        {"helper": people["grocer"].pk},
+    )
+    request.refresh_from_db()
+    assert (request.status, request.helper) == ("claimed", people["grocer"])
+    [assigned] = send_due()
+    assert assigned.to == [people["grocer"].email]
+    assert "A request is yours" in assigned.subject
+
+
+def test_a_taken_request_cannot_be_taken_again(world):
+    request = aid.submit_request(
+        network=world["network"], values=request_values(), contact=CONTACT
+    )
+    aid.publish(request=request)
+    aid.take(
+        request_id=request.pk, helper=world["people"]["grocer"], by_coordinator=False
+    )
+    with pytest.raises(aid.AidError, match="Someone else"):
+        aid.take(
+            request_id=request.pk,
+            helper=world["people"]["driver"],
+            by_coordinator=False,
+        )
+    request.refresh_from_db()
+    assert request.helper == world["people"]["grocer"]
+
+
+def test_suggestions_rank_by_place_and_language(world):
+    request = aid.submit_request(
+        network=world["network"], values=request_values(), contact=CONTACT
+    )
+    [first, second] = aid.suggestions_for([request])[request.pk]
+    assert first.offer.helper == world["people"]["grocer"]
+    assert first.reasons == ["zip", "language"]
+    assert second.offer.helper == world["people"]["far grocer"]
+
+
+def test_unclaimed_requests_remind_coordinators_once_then_expire(world):
+    request = aid.submit_request(
+        network=world["network"], values=request_values(), contact=CONTACT
+    )
+    aid.publish(request=request)
+    send_due()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
+        assert aid.housekeeping()["reminded"] == 1
+        assert aid.housekeeping()["reminded"] == 0
+        [stale] = send_due()
+    assert "Nobody has taken this request yet" in stale.subject
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        assert aid.housekeeping()["expired"] == 1
+    request.refresh_from_db()
+    assert request.status == "expired"
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"zip_code": "", "neighbourhood": ""}, "Give a ZIP code or a neighbourhood."),
+        ({"kind": "rent"}, "Say how much money is needed."),
+        ({"kind": "rent", "amount": "-5"}, "greater than or equal to 0.01"),
+        ({"kind": "rent", "amount": "100000000"}, "less than or equal to 100000"),
+        ({"zip_code": "ABCDE"}, "five digits"),
+        ({"kind": "visa"}, "Select a valid choice"),
+        ({"contact": ""}, "This field is required."),
+        ({"language": "tlh"}, "Select a valid choice"),
+    ],
+)
+def test_bad_requests_are_explained_and_nothing_is_stored(
+    client, world, overrides, message
+):
+    response = ask(client, world, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not AidRequest.objects.exists()
+
+
+def test_amounts_are_kept_only_for_money_and_scripts_are_text(client, world):
+    ask(client, world, amount="50", details="<script>alert(1)</script>")
+    request = AidRequest.objects.get()
+    assert request.amount is None  # food is not asked for in money
+    client.force_login(world["people"]["coordinator"])
+    page = client.get(f"/aid/{world['network'].slug}/requests/{request.pk}/")
+    assert "&lt;script&gt;" in page.content.decode()
+    assert "<script>alert(1)</script>" not in page.content.decode()
+
+
+def test_the_trap_field_and_the_rate_limit(client, world, settings):
+    assert ask(client, world, website="spam").status_code == 302
+    assert not AidRequest.objects.exists()
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "aid_request": "1/h/key",
+    }
+    assert ask(client, world).status_code == 302
+    assert "Too many requests" in ask(client, world).content.decode()
+    assert AidRequest.objects.count() == 1
+
+
+def test_the_export_holds_no_contact_or_details(client, world):
+    ask(client, world)
+    client.force_login(world["people"]["coordinator"])
+    response = client.get(f"/aid/{world['network'].slug}/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["received", "kind", "urgency", "zip_code", "amount", "status"]
+    assert rows[1][1:] == ["food", "week", "60608", "", "submitted"]
+    text = response.content.decode()
+    assert "555" not in text and "Family" not in text and "Pilsen" not in text
+
+
+def test_coordinators_need_two_factor(client, world):
+    person = world["people"]["coordinator"]
+    person.authenticator_set.all().delete()
+    client.force_login(person)
+    page = client.get(f"/aid/{world['network'].slug}/coordinate/")
+    assert page.status_code == 403
+    assert "Two-factor authentication needed" in page.content.decode()
+
+
+def test_keys_rotate_without_losing_a_contact(world, settings):
+    request = aid.submit_request(
+        network=world["network"], values=request_values(), contact=CONTACT
+    )
+    old = settings.AID_CONTACT_KEYS[0]
+    new = "Yk0bEwUjKkO5C2g6q7Vn8Jm1x9Wb4Lr3Tz0Ah6Ds2Pc="
+    settings.AID_CONTACT_KEYS = [new, old]
+    call_command("reseal_aid_contacts", stdout=io.StringIO())
+    settings.AID_CONTACT_KEYS = [new]
+    request.refresh_from_db()
+    assert aid.contact_of(request) == CONTACT
+    settings.AID_CONTACT_KEYS = [old]  # the old key alone opens nothing now
+    assert aid.contact_of(request) == ""
+
+
+def test_without_a_key_nothing_is_stored_in_clear(world, settings):
+    settings.AID_CONTACT_KEYS = []
+    with pytest.raises(Exception, match="AID_CONTACT_KEYS is not set"):
+        aid_crypto.seal(CONTACT)
+
+
+def test_funds_show_progress_and_refuse_impossible_payments(client, world):
+    fund = aid.create_fund(
+        network=world["network"],
+        values={"name": "Bond fund", "kind": "bond", "goal": Decimal("5000")},
+    )
+    pledge = aid.add_pledge(fund=fund, amount=Decimal("1000"), label="Parish")
+    aid.record_payment(pledge=pledge, amount=Decimal("400"))
+    with pytest.raises(aid.AidError, match="more than the rest"):
+        aid.record_payment(pledge=pledge, amount=Decimal("601"))
+    with pytest.raises(aid.AidError, match="More is paid"):
+        aid.add_pledge(fund=fund, amount=Decimal("10"), paid=Decimal("11"))
+    assert aid.progress(fund)["percent_paid"] == 8
+    page = client.get(f"/aid/{world['network'].slug}/funds/{fund.slug}/")
+    assert "US$400.00 received and US$1,000.00 pledged of US$5,000.00" in (
+        page.content.decode()
+    )
+    client.force_login(world["people"]["coordinator"])
+    client.post(
+        f"/aid/{world['network'].slug}/pledges/{pledge.pk}/payments/",
+        {"amount": "-3"},
+    )
+    assert Pledge.objects.get().paid == Decimal("400")
+    assert Fund.objects.count() == 1
+
+
+def test_another_networks_ids_answer_404(client, world):
+    other = build(name="Little Village Aid")
+    request = aid.submit_request(
+        network=world["network"], values=request_values(), contact=CONTACT
+    )
+    client.force_login(other["people"]["coordinator"])
+    slug = other["network"].slug
+    assert client.get(f"/aid/{slug}/requests/{request.pk}/").status_code == 404
+    assert client.post(f"/aid/{slug}/requests/{request.pk}/publish/").status_code == 404
+    request.refresh_from_db()
+    assert request.status == "submitted"
+
+
+# Who may open what.
+
+PUBLIC = {"network", "ask", "thanks", "fund"}
+ROLE_ONLY = {
+    "board": {"driver", "grocer"},
+    "claim": {"driver", "grocer"},
+    "offer stop": {"driver", "grocer"},
+    "coordinate": {"coordinator"},
+    "request": {"coordinator", "grocer"},
+    "publish": {"coordinator"},
+    "close": {"coordinator"},
+    "assign": {"coordinator"},
+    "export": {"coordinator"},
+    "funds": {"coordinator"},
+    "pledge": {"coordinator"},
+    "payment": {"coordinator"},
+    "fulfil": {"grocer"},
+    "release": {"grocer"},
+    "setup": {"admin"},
+    "new network": {"admin"},
+}
+PEOPLE = [
+    "anonymous",
+    "stranger",
+    "org member",
+    "admin",
+    "driver",
+    "grocer",
+    "coordinator",
+]
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_permission_table(client, world, who):
+    network = world["network"]
+    fund = aid.create_fund(
+        network=network, values={"name": "Rent", "kind": "rent", "goal": 100}
+    )
+    pledge = aid.add_pledge(fund=fund, amount=Decimal("10"))
+    held = aid.submit_request(network=network, values=request_values(), contact=CONTACT)
+    aid.publish(request=held)
+    aid.take(request_id=held.pk, helper=world["people"]["grocer"], by_coordinator=False)
+    fresh = aid.submit_request(
+        network=network, values=request_values(), contact=CONTACT
+    )
+    offer = world["people"]["driver"].aid_offers.get()
+    slug, org = network.slug, network.organization.slug
+    table = {
+        "network": ("get", f"/aid/{slug}/", {}),
+        "ask": ("get", f"/aid/{slug}/ask/", {}),
+        "thanks": ("get", f"/aid/{slug}/ask/thanks/", {}),
+        "fund": ("get", f"/aid/{slug}/funds/{fund.slug}/", {}),
+        "board": ("get", f"/aid/{slug}/board/", {}),
+        "request": ("get", f"/aid/{slug}/requests/{held.pk}/", {}),
+        "coordinate": ("get", f"/aid/{slug}/coordinate/", {}),
+        "export": ("get", f"/aid/{slug}/export.csv", {}),
+        "funds": ("get", f"/aid/{slug}/manage-funds/", {}),
+        "setup": ("get", f"/aid/{slug}/setup/", {}),
+        "new network": ("get", f"/aid/new/{org}/", {}),
+        "pledge": ("post", f"/aid/{slug}/manage-funds/{fund.pk}/pledges/", {}),
+        "payment": ("post", f"/aid/{slug}/pledges/{pledge.pk}/payments/", {}),
+        "offer stop": ("post", f"/aid/{slug}/offers/{offer.pk}/stop/", {}),
+        "publish": ("post", f"/aid/{slug}/requests/{fresh.pk}/publish/", {}),
+        "assign": ("post", f"/aid/{slug}/requests/{fresh.pk}/assign/", {}),
+        "claim": ("post", f"/aid/{slug}/requests/{fresh.pk}/claim/", {}),
+        "close": ("post", f"/aid/{slug}/requests/{fresh.pk}/close/", {}),
+        "fulfil": ("post", f"/aid/{slug}/requests/{held.pk}/fulfil/", {}),
+        "release": ("post", f"/aid/{slug}/requests/{held.pk}/release/", {}),
+    }
+    if who != "anonymous":
+        client.force_login(world["people"][who])
+    for name, (method, url, data) in table.items():
+        got = getattr(client, method)(url, data)
+        if name in PUBLIC:
+            want = 200
+        elif who == "anonymous":
+            want = 302
+        elif who in ROLE_ONLY[name]:
+            want = 302 if method == "post" else 200
+        else:
+            want = 404
+        assert got.status_code == want, (who, name, got.status_code)
+        if name == "request" and want == 200:
+            assert CONTACT in got.content.decode()

@@ -1,0 +1,62 @@
+"""Helpers claiming one request at the same moment, on PostgreSQL: exactly
+one gets it. The control runs the same race with a read-then-write claim and
+shows that several helpers are then told the request is theirs."""
+
+import pytest
+
+from networks import aid
+from networks.models.aid import AidRequest, AidRole
+from tests.concurrency import postgres_only, race
+from tests.networks.aid_world import CONTACT, build, in_org, request_values
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+REPEATS = 5
+HELPERS = 12
+
+
+@pytest.fixture(autouse=True)
+def postgres():
+    postgres_only()
+
+
+def claim_race(world, n: int, *, conditional: bool) -> tuple[int, str]:
+    """(how many were told they won, the helper the row ends with)."""
+    network = world["network"]
+    helpers = []
+    for i in range(HELPERS):
+        person = in_org(network.organization, f"racer-{n}-{i}@example.org")
+        aid.give_role(network=network, user=person, role=AidRole.HELPER)
+        helpers.append(person)
+    request = aid.submit_request(
+        network=network, values=request_values(), contact=CONTACT
+    )
+    aid.publish(request=request)
+    winners = []
+
+    def claim(person):
+        aid.take(
+            request_id=request.pk,
+            helper=person,
+            by_coordinator=False,
+            conditional=conditional,
+        )
+        winners.append(person.email)
+
+    errors = race([lambda p=p: claim(p) for p in helpers])
+    assert all(isinstance(e, aid.AidError) for e in errors), errors
+    row = AidRequest.objects.select_related("helper").get(pk=request.pk)
+    assert row.status == "claimed"
+    return len(winners), row.helper.email, winners
+
+
+def test_exactly_one_helper_gets_a_request():
+    world = build()
+    for n in range(REPEATS):
+        count, holder, winners = claim_race(world, n, conditional=True)
+        assert count == 1 and winners == [holder]
+
+
+def test_control_read_then_write_tells_several_helpers_they_won():
+    world = build()
+    outcomes = [claim_race(world, n, conditional=False)[0] for n in range(REPEATS)]
+    assert any(count > 1 for count in outcomes), outcomes
