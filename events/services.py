@@ -25,6 +25,7 @@ from events.models import (
     Signup,
     SignupStatus,
 )
+from networks import aid
 from networks.geocoding import GeocodeStatus, geocode
 from networks.models import (
     ORGANIZING_ROLES,
@@ -616,6 +617,7 @@ def delete_account(*, user) -> None:
         )
     for signup in Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user):
         cancel_signup(signup_id=signup.pk)
+    aid.release_everything_of(user)
     AuditEntry.objects.filter(subject__iexact=user.email).update(subject="")
     user.delete()
 

@@ -34,6 +34,7 @@ from events.models import (
 from networks import selectors as network_selectors
 from networks import services as network_services
 from networks.models import FeedToken, NotificationPreference, Organization
+from networks.models.aid import AidMember, AidOffer
 from networks.models.response import Alert, NetworkMember, OnCall, Training
 from networks.pagination import paginate
 
@@ -425,6 +426,19 @@ def my_data(request):
             for a in Alert.objects.filter(responder=user).select_related(
                 "report__network"
             )
+        ],
+        "mutual_aid_roles": [
+            {"network": m.network.name, "role": m.role}
+            for m in AidMember.objects.filter(user=user).select_related("network")
+        ],
+        "mutual_aid_offers": [
+            {
+                "network": o.network.name,
+                "kind": o.kind,
+                "description": o.description,
+                "active": o.active,
+            }
+            for o in AidOffer.objects.filter(helper=user).select_related("network")
         ],
         "signups": [
             {

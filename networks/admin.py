@@ -8,6 +8,7 @@ from networks.models import (
     Organization,
     SourceDocument,
 )
+from networks.models.aid import AidCount, AidNetwork, AidRequest
 from networks.models.response import Report, ResponseNetwork
 
 
@@ -88,3 +89,31 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AidNetwork)
+class AidNetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "claim_mode"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(AidRequest)
+class AidRequestAdmin(admin.ModelAdmin):
+    """States only: contacts and details stay on the network's own pages."""
+
+    list_display = ["pk", "network", "kind", "urgency", "status", "created_at"]
+    list_filter = ["status", "kind", "network"]
+    fields = ["network", "kind", "urgency", "status", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AidCount)
+class AidCountAdmin(admin.ModelAdmin):
+    list_display = ["network", "month", "kind", "outcome", "count"]
+    list_filter = ["network", "kind", "outcome"]

@@ -117,12 +117,7 @@ def publish(*, request: AidRequest) -> AidRequest:
     if not updated:
         raise AidError(_("Only a new request can be published."))
     request.refresh_from_db()
-    near = {"zip", "neighbourhood", "anywhere"}
-    matches = [
-        s.offer.helper_id
-        for s in suggestions_for([request])[request.pk]
-        if near & set(s.reasons)
-    ]
+    matches = [s.offer.helper_id for s in suggestions_for([request])[request.pk]]
     _notify(request, Kind.AID_MATCH, matches)
     return request
 
@@ -169,6 +164,13 @@ def release(*, request: AidRequest) -> AidRequest:
     return request
 
 
+def release_everything_of(user) -> int:
+    """A person leaving: the requests they held are open again."""
+    return AidRequest.objects.filter(helper=user, status=Status.CLAIMED).update(
+        status=Status.OPEN, helper=None, claimed_at=None
+    )
+
+
 @transaction.atomic
 def fulfil(*, request: AidRequest) -> AidRequest:
     updated = AidRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
@@ -210,8 +212,9 @@ MAX_SUGGESTIONS = 3
 
 
 def _score(request: AidRequest, offer: AidOffer, today) -> Suggestion | None:
-    """How well `offer` fits `request`: same kind is required; place,
-    language, time and amount add to the score."""
+    """How well `offer` fits `request`: the same kind and a place that fits
+    (same ZIP code or neighbourhood, or anywhere) are required; still
+    available, and enough money, too; the language adds to the score."""
     if offer.kind != request.kind or offer.helper_id == request.helper_id:
         return None
     if offer.available_until and offer.available_until < today:
@@ -228,6 +231,8 @@ def _score(request: AidRequest, offer: AidOffer, today) -> Suggestion | None:
         score, reasons = score + 3, [*reasons, "neighbourhood"]
     elif not offer.zip_code and not offer.neighbourhood:
         score, reasons = score + 1, [*reasons, "anywhere"]
+    else:
+        return None
     if request.language in offer.languages:
         score, reasons = score + 3, [*reasons, "language"]
     if request.amount and offer.max_amount:
@@ -238,10 +243,21 @@ def _score(request: AidRequest, offer: AidOffer, today) -> Suggestion | None:
 def suggestions_for(requests: list[AidRequest]) -> dict[int, list[Suggestion]]:
     """The best few offers for each request, from one query for all of them."""
     today = timezone.localdate()
-    kinds = {r.kind for r in requests}
     networks = {r.network_id for r in requests}
+    # Only offers of the same kind near one of the requests (same ZIP code or
+    # neighbourhood) or anywhere: what a page needs, however many offers the
+    # network has.
+    near = Q(pk__in=[])
+    for kind in {r.kind for r in requests}:
+        same = [r for r in requests if r.kind == kind]
+        near |= Q(kind=kind) & (
+            Q(zip_code__in={r.zip_code for r in same if r.zip_code})
+            | Q(neighbourhood__in={r.neighbourhood for r in same if r.neighbourhood})
+            | Q(zip_code="", neighbourhood="")
+        )
     offers = list(
-        AidOffer.objects.filter(network__in=networks, active=True, kind__in=kinds)
+        AidOffer.objects.filter(network__in=networks, active=True)
+        .filter(near)
         .filter(Q(available_until__isnull=True) | Q(available_until__gte=today))
         .select_related("helper")
     )

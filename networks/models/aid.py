@@ -187,7 +187,11 @@ class AidRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("request for help")
         verbose_name_plural = _("requests for help")
-        indexes = [models.Index(fields=["network", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["network", "status", "created_at"]),
+            # The coordinators' and helpers' lists of published requests.
+            models.Index(fields=["network", "status", "published_at", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="aid_request_has_an_area",

@@ -157,10 +157,16 @@ def test_suggestions_rank_by_place_and_language(world):
     request = aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
+    anywhere = aid.add_offer(
+        network=world["network"],
+        helper=world["people"]["driver"],
+        values={"kind": "food", "description": "Food bank runs", "languages": ["en"]},
+    )
     [first, second] = aid.suggestions_for([request])[request.pk]
     assert first.offer.helper == world["people"]["grocer"]
     assert first.reasons == ["zip", "language"]
-    assert second.offer.helper == world["people"]["far grocer"]
+    assert (second.offer, second.reasons) == (anywhere, ["anywhere"])
+    # Groceries on the north side are not suggested for Pilsen.
 
 
 def test_unclaimed_requests_remind_coordinators_once_then_expire(world):
@@ -387,3 +393,19 @@ def test_permission_table(client, world, who):
         assert got.status_code == want, (who, name, got.status_code)
         if name == "request" and want == 200:
             assert CONTACT in got.content.decode()
+
+
+def test_a_helper_leaving_reopens_their_requests(client, world):
+    request = aid.submit_request(
+        network=world["network"], values=request_values(), contact=CONTACT
+    )
+    aid.publish(request=request)
+    helper = world["people"]["grocer"]
+    aid.take(request_id=request.pk, helper=helper, by_coordinator=False)
+    client.force_login(helper)
+    data = client.get("/me/data.json").json()
+    assert data["mutual_aid_roles"][0]["role"] == "helper"
+    assert data["mutual_aid_offers"][0]["description"] == "Groceries for a family"
+    client.post("/me/delete/", {"confirm": helper.email})
+    request.refresh_from_db()
+    assert (request.status, request.helper) == ("open", None)
