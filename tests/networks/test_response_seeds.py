@@ -1,9 +1,11 @@
-"""seeds/response.yaml matches the code's choices and names its sources."""
+"""seeds/response.yaml and seeds/aid.yaml match the code's choices and name
+their sources."""
 
 from pathlib import Path
 
 import yaml
 
+from networks.models.aid import AidKind
 from networks.models.response import ActivityKind, Service
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -24,4 +26,12 @@ def test_every_choice_is_accounted_for_with_its_basis():
                 assert item["sources"] and set(item["sources"]) <= sources, item
             else:
                 assert item["sources"] == [], item
+    assert data["networks"] == []
+
+
+def test_mutual_aid_kinds_are_all_the_products_own():
+    data = yaml.safe_load((SEEDS / "aid.yaml").read_text(encoding="utf-8"))
+    assert sorted(k["key"] for k in data["kinds"]) == sorted(AidKind.values)
+    assert {k["basis"] for k in data["kinds"]} == {"product"}
+    assert data["described"][0]["sources"] == ["004_2d39f831ef8f3700.txt"]
     assert data["networks"] == []
