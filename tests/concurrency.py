@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, connections
 
 
-def postgres_only() -> None:
+def postgres_only(why: str = "SQLite has no row locks") -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
+        pytest.skip(f"needs PostgreSQL (set DATABASE_URL): {why}")
 
 
 def race(calls) -> list[BaseException]:

@@ -82,7 +82,7 @@ def sink(settings):
 @pytest.fixture
 def broker():
     """A Redis database of its own for the workers' broker, emptied around."""
-    postgres_only()
+    postgres_only("a worker process must reach the test database")
     url = os.environ.get("REDIS_URL")
     if not url:
         pytest.skip("needs Redis (set REDIS_URL) for a real Celery broker")
