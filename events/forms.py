@@ -20,6 +20,7 @@ from events.models import (
     validate_reminder_offsets,
     validate_timezone,
 )
+from networks.forms import SpamTrap
 from networks.geocoding import geocode
 from networks.models import Organization, OrganizationKind, Role
 
@@ -460,25 +461,16 @@ class CampaignForm(forms.Form):
         }
 
 
-class GuestSignupForm(forms.Form):
+class GuestSignupForm(SpamTrap, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("We send you a link to confirm, and your shift details."),
     )
-    # A field people never see: automated spam fills it in.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 class OrganizationForm(forms.Form):

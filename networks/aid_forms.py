@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from networks.forms import WORKING_LANGUAGES, Form, PersonForm, SpamTrap, clean_zip
 from networks.models.aid import (
     MONEY_KINDS,
     AidKind,
@@ -14,15 +15,7 @@ from networks.models.aid import (
     FundKind,
     Urgency,
 )
-from networks.response_forms import WORKING_LANGUAGES, ZIP, Form, PersonForm
 from networks.validators import validate_timezone
-
-
-def clean_zip(value: str) -> str:
-    value = value.strip()
-    if value and not ZIP.match(value):
-        raise forms.ValidationError(_("A ZIP code has five digits, such as 60608."))
-    return value
 
 
 def money(label, *, max_digits=8, **kwargs):
@@ -35,7 +28,7 @@ def money(label, *, max_digits=8, **kwargs):
     )
 
 
-class AskForm(Form):
+class AskForm(SpamTrap, Form):
     """Asking for help: no account, only what is needed to help."""
 
     kind = forms.ChoiceField(
@@ -75,11 +68,6 @@ class AskForm(Form):
         required=False,
         help_text=_("No names or immigration details are needed."),
     )
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def clean_zip_code(self):
         return clean_zip(self.cleaned_data["zip_code"])
@@ -91,9 +79,6 @@ class AskForm(Form):
         if cleaned.get("kind") in MONEY_KINDS and not cleaned.get("amount"):
             self.add_error("amount", _("Say how much money is needed."))
         return cleaned
-
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -11,7 +11,6 @@ gets 404, as if the page did not exist.
 import csv
 
 from allauth.core import ratelimit
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -24,6 +23,7 @@ from django.views.decorators.http import (
 )
 
 from networks import aid
+from networks.access import check, members_only, roles_in
 from networks.aid_forms import (
     AidNetworkForm,
     AidRoleForm,
@@ -53,10 +53,6 @@ Status = RequestStatus
 PAGE_SIZE = 25
 
 
-class NeedsTwoFactor(Exception):
-    pass
-
-
 def network_or_404(slug: str) -> AidNetwork:
     return get_object_or_404(
         AidNetwork.objects.select_related("organization"), slug=slug
@@ -64,35 +60,18 @@ def network_or_404(slug: str) -> AidNetwork:
 
 
 def roles_of(user, network) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        AidMember.objects.filter(network=network, user=user).values_list(
-            "role", flat=True
-        )
-    )
+    return roles_in(AidMember, network, user)
 
 
 def member(request, network, *allowed) -> set[str]:
-    roles = roles_of(request.user, network)
-    if not roles or (allowed and not roles & set(allowed)):
-        raise Http404
-    if AidRole.COORDINATOR in roles and not is_mfa_enabled(request.user):
-        raise NeedsTwoFactor
-    return roles
-
-
-def members_only(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NeedsTwoFactor:
-            return render(request, "networks/aid/two_factor.html", status=403)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    """The person's roles; 404 unless one is in `allowed` (any, if none)."""
+    return check(
+        request,
+        roles_of(request.user, network),
+        allowed,
+        mfa_roles=[AidRole.COORDINATOR],
+        template="networks/aid/two_factor.html",
+    )
 
 
 # Public.

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from networks.forms import WORKING_LANGUAGES, ZIP, Form, PersonForm, SpamTrap, clean_zip
 from networks.models.response import (
     ActivityKind,
     AreaKind,
@@ -19,27 +20,7 @@ from networks.models.response import (
 )
 from networks.validators import validate_timezone
 
-# Languages a network may work in (a hotline, its volunteers).
-WORKING_LANGUAGES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("ht", _("Haitian Creole")),
-    ("fr", _("French")),
-    ("zh", _("Chinese")),
-    ("vi", _("Vietnamese")),
-    ("ar", _("Arabic")),
-    ("quc", _("K'iche'")),
-    ("mam", _("Mam")),
-]
-ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 REPORT_MAX_AGE_DAYS = 30
-
-
-class Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -71,7 +52,7 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
-class ReportForm(Form):
+class ReportForm(SpamTrap, Form):
     """What anyone can report, with no account and no name."""
 
     kind = forms.ChoiceField(
@@ -121,12 +102,6 @@ class ReportForm(Form):
             "deleted after 30 days."
         ),
     )
-    # A field people never see: automated spam fills it in.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,19 +120,13 @@ class ReportForm(Form):
         return value
 
     def clean_zip_code(self):
-        value = self.cleaned_data["zip_code"].strip()
-        if value and not ZIP.match(value):
-            raise forms.ValidationError(_("A ZIP code has five digits, such as 60608."))
-        return value
+        return clean_zip(self.cleaned_data["zip_code"])
 
     def clean_photos(self):
         photos = self.cleaned_data["photos"]
         if len(photos) > 4:
             raise forms.ValidationError(_("At most 4 photos."))
         return photos
-
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
     def values(self) -> dict:
         data = self.cleaned_data
@@ -358,34 +327,6 @@ class NetworkForm(Form):
             "unverified_days": network.unverified_days,
             "contact_days": network.contact_days,
         }
-
-
-class PersonForm(Form):
-    """Someone already in the organization, by their account's address."""
-
-    email = forms.EmailField(label=_("Their e-mail address"))
-
-    def __init__(self, *args, organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organization = organization
-
-    def clean_email(self):
-        from django.contrib.auth import get_user_model
-
-        email = self.cleaned_data["email"]
-        user = (
-            get_user_model()
-            .objects.filter(
-                email__iexact=email, memberships__organization=self.organization
-            )
-            .first()
-        )
-        if user is None:
-            raise forms.ValidationError(
-                _("Nobody with this address is in the organization; invite them first.")
-            )
-        self.cleaned_data["user"] = user
-        return email
 
 
 class RoleForm(PersonForm):

@@ -13,7 +13,6 @@ import hmac
 from zoneinfo import ZoneInfo
 
 from allauth.core import ratelimit
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +30,7 @@ from django.views.decorators.http import (
 )
 
 from networks import response
+from networks.access import check, members_only, roles_in
 from networks.models import Organization
 from networks.models.response import (
     MFA_ROLES,
@@ -72,10 +72,6 @@ PUBLIC = Q(status__in=[ReportStatus.CONFIRMED, ReportStatus.FALSE_ALARM]) | Q(
 PUBLIC_ALERTS_SHOWN = 100
 
 
-class NeedsTwoFactor(Exception):
-    pass
-
-
 def network_or_404(slug: str) -> ResponseNetwork:
     return get_object_or_404(
         ResponseNetwork.objects.select_related("organization"), slug=slug
@@ -83,42 +79,18 @@ def network_or_404(slug: str) -> ResponseNetwork:
 
 
 def roles_of(user, network) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        NetworkMember.objects.filter(network=network, user=user).values_list(
-            "role", flat=True
-        )
-    )
+    return roles_in(NetworkMember, network, user)
 
 
 def member(request, network, *allowed) -> set[str]:
     """The person's roles; 404 unless one is in `allowed` (any, if none)."""
-    roles = roles_of(request.user, network)
-    if not roles or (allowed and not roles & set(allowed)):
-        raise Http404
-    if roles & MFA_ROLES and not is_mfa_enabled(request.user):
-        raise NeedsTwoFactor
-    return roles
-
-
-def two_factor_page(request):
-    return render(request, "networks/response/two_factor.html", status=403)
-
-
-def members_only(view):
-    """Login required; a dispatcher or verifier without 2FA is sent to set it up."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NeedsTwoFactor:
-            return two_factor_page(request)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return check(
+        request,
+        roles_of(request.user, network),
+        allowed,
+        mfa_roles=MFA_ROLES,
+        template="networks/response/two_factor.html",
+    )
 
 
 def private(response_):

@@ -1,0 +1,77 @@
+"""What the lower layer's forms share: the base form, a trap for spam,
+ZIP codes, the languages a network works in, and picking a person."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# Languages a network may work in (a hotline, its volunteers).
+WORKING_LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("ht", _("Haitian Creole")),
+    ("fr", _("French")),
+    ("zh", _("Chinese")),
+    ("vi", _("Vietnamese")),
+    ("ar", _("Arabic")),
+    ("quc", _("K'iche'")),
+    ("mam", _("Mam")),
+]
+ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+class Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SpamTrap(forms.Form):
+    """A field people never see (it is hidden by CSS and skipped by the
+    keyboard): automated spam fills it in. Needs no third-party service."""
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+def clean_zip(value: str) -> str:
+    value = value.strip()
+    if value and not ZIP.match(value):
+        raise forms.ValidationError(_("A ZIP code has five digits, such as 60608."))
+    return value
+
+
+class PersonForm(Form):
+    """Someone already in the organization, by their account's address."""
+
+    email = forms.EmailField(label=_("Their e-mail address"))
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"]
+        user = (
+            get_user_model()
+            .objects.filter(
+                email__iexact=email, memberships__organization=self.organization
+            )
+            .first()
+        )
+        if user is None:
+            raise forms.ValidationError(
+                _("Nobody with this address is in the organization; invite them first.")
+            )
+        self.cleaned_data["user"] = user
+        return email
