@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.aid_housekeeping",
         "schedule": 3600.0,
     },
+    # Notifications done with for 90 days (networks/outbox.py, `purge`).
+    "purge-notifications": {
+        "task": "networks.tasks.purge_notifications",
+        "schedule": 86400.0,
+    },
     # Personal data past its use (events.services.purge_personal_data).
     "purge-personal-data": {
         "task": "events.tasks.purge_personal_data",

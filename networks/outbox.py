@@ -413,6 +413,21 @@ def send_again(rows: models.QuerySet) -> int:
     )
 
 
+# Keeping rows no longer than needed: who was sent what is personal data.
+KEEP_DAYS = 90
+
+
+def purge(*, now=None) -> int:
+    """Delete rows that were sent, failed or not needed more than 90 days
+    ago (pending ones stay, however old). Returns how many went."""
+    now = now or timezone.now()
+    deleted, _ = Notification.objects.filter(
+        state__in=[State.SENT, State.FAILED, State.DROPPED],
+        due_at__lt=now - timedelta(days=KEEP_DAYS),
+    ).delete()
+    return deleted
+
+
 # What staff see.
 
 

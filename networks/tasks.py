@@ -55,3 +55,11 @@ def apply_report_retention() -> dict[str, int]:
 def aid_housekeeping() -> dict[str, int]:
     """Hourly: remind coordinators, expire stale requests, purge old details."""
     return aid.housekeeping()
+
+
+@shared_task(
+    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
+)
+def purge_notifications() -> int:
+    """Daily: notifications done with for 90 days are deleted."""
+    return outbox.purge()

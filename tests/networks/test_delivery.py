@@ -360,3 +360,23 @@ def test_two_workers_each_with_a_beat_send_each_once(workers, sink):
     )
     time.sleep(2)
     assert Counter(sink.ids()) == Counter(message_id(pk) for pk in ids)
+
+
+@pytest.mark.django_db
+def test_rows_done_with_for_90_days_are_deleted(sink):
+    ids = confirmations(3)
+    send_due()
+    pending = confirmations(1)
+    Notification.objects.filter(pk__in=pending).update(
+        due_at=timezone.now() - dt.timedelta(days=200)
+    )
+    Notification.objects.filter(pk=ids[0]).update(
+        due_at=timezone.now() - dt.timedelta(days=91)
+    )
+    assert outbox.purge() == 1
+    assert set(
+        Notification.objects.filter(pk__in=ids + pending).values_list("pk", flat=True)
+    ) == {
+        *ids[1:],
+        *pending,
+    }
