@@ -7,7 +7,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Organizations and networks")
 
     def ready(self):
-        from networks import aid_notices, alerts
+        from networks import aid_notices, alerts, checks  # noqa: F401 - registers
 
         alerts.register()
         aid_notices.register()

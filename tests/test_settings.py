@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-production-key-" + "x" * 50,
     "ALLOWED_HOSTS": "organizer.example.org",
     "DATABASE_URL": "sqlite:////tmp/organizer-check.sqlite3",
+    "AID_CONTACT_KEYS": "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=",
 }
 
 
@@ -101,3 +102,16 @@ def test_no_configuration_means_sqlite_and_an_embedded_broker(tmp_path):
     result = manage("shell", "--no-imports", "-c", script, env=env)
 
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def test_deploy_check_warns_without_keys_for_mutual_aid_contacts():
+    env = {k: v for k, v in PRODUCTION.items() if k != "AID_CONTACT_KEYS"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "networks.W001" in result.stderr + result.stdout
+
+
+def test_a_bad_key_for_mutual_aid_contacts_stops_the_app():
+    result = manage("check", env={**PRODUCTION, "AID_CONTACT_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "networks.E001" in result.stderr + result.stdout
