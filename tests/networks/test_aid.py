@@ -409,3 +409,15 @@ def test_a_helper_leaving_reopens_their_requests(client, world):
     client.post("/me/delete/", {"confirm": helper.email})
     request.refresh_from_db()
     assert (request.status, request.helper) == ("open", None)
+
+
+def test_the_organizations_public_page_links_to_its_networks(client, world):
+    from tests.networks.response_world import build as build_response
+
+    response_world = build_response()
+    for network, ask_url in (
+        (world["network"], f"/aid/{world['network'].slug}/ask/"),
+        (response_world["network"], f"/rr/{response_world['network'].slug}/report/"),
+    ):
+        page = client.get(f"/organizations/{network.organization.slug}/")
+        assert ask_url in page.content.decode()
