@@ -15,12 +15,12 @@ the person chose; reminders and organizers' messages follow their choices.
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from events.calendar import google_calendar_url
 from events.display import action_when, shift_when
@@ -34,6 +34,7 @@ from events.models import (
     SignupStatus,
 )
 from networks import outbox
+from networks import selectors as network_selectors
 from networks.models import Notification, NotificationKind, NotificationState
 
 Kind = NotificationKind
@@ -41,6 +42,19 @@ Kind = NotificationKind
 # What a change notice names; the fields of an action or shift behind each.
 TIME_FIELDS = {"date_precision", "start_date", "starts_at", "ends_at", "timezone"}
 PLACE_FIELDS = {"venue", "address", "city", "region", "country"}
+
+# Why a notice was not sent. Rows keep the English (staff read it in the
+# admin); organizers' pages translate it (gettext_noop marks it for the
+# catalogue).
+SIGNUP_CANCELLED = gettext_noop("The signup was cancelled.")
+ACTION_CANCELLED = gettext_noop("The action was cancelled.")
+REMINDER_MOVED = gettext_noop("The shift, the offsets or the place changed.")
+NO_PLACE = gettext_noop("The person has no place.")
+ACTION_NOT_ON = gettext_noop("The action is not on.")
+SHIFT_STARTED = gettext_noop("The shift has started.")
+REMINDERS_OFF = gettext_noop("The person turned reminders off.")
+MESSAGES_OFF = gettext_noop("The person turned organizers' messages off.")
+MESSAGE_DELETED = gettext_noop("The message was deleted.")
 
 
 def _row(signup: Signup, kind: str, **fields) -> Notification:
@@ -62,7 +76,7 @@ def promoted(signups: list[Signup]) -> None:
 
 def signup_cancelled(signup: Signup) -> None:
     """Nothing still waiting for this signup is sent."""
-    outbox.drop(outbox.about([signup]), "The signup was cancelled.")
+    outbox.drop(outbox.about([signup]), SIGNUP_CANCELLED)
 
 
 def reminder_key(signup: Signup, minutes: int) -> str:
@@ -108,10 +122,7 @@ def schedule_reminders(signups, *, now=None) -> None:
     Notification.objects.filter(pk__in=revive).update(
         state=NotificationState.PENDING, queued_at=None, last_error=""
     )
-    outbox.drop(
-        Notification.objects.filter(pk__in=stale),
-        "The shift, the offsets or the place changed.",
-    )
+    outbox.drop(Q(pk__in=stale), REMINDER_MOVED)
     outbox.add(
         [
             _row(signup, Kind.REMINDER, due_at=due, key=key, payload={"minutes": m})
@@ -122,7 +133,7 @@ def schedule_reminders(signups, *, now=None) -> None:
 
 def _signups(action: Action, shift: Shift | None = None, *, waitlist=True):
     signups = Signup.objects.filter(shift__action=action).select_related(
-        "shift__action", "volunteer"
+        "shift__action"
     )
     if shift is not None:
         signups = signups.filter(shift=shift)
@@ -160,22 +171,20 @@ def changed(action: Action, fields, *, shift: Shift | None = None) -> None:
                 if signup.pk not in waiting
             ]
         )
-    if "starts_at" in fields:
+    if shift is not None and "starts_at" in fields:
         schedule_reminders(_signups(action, shift, waitlist=False))
 
 
 def cancelled(action: Action) -> None:
     """Drop what was waiting, and tell everyone why the action is off."""
     signups = list(_signups(action))
-    outbox.drop(outbox.about(signups), "The action was cancelled.")
+    outbox.drop(outbox.about(signups), ACTION_CANCELLED)
     outbox.add([_row(signup, Kind.CANCELLED) for signup in signups])
 
 
-def published(action: Action) -> None:
-    schedule_reminders(_signups(action, waitlist=False))
-
-
-def offsets_changed(action: Action) -> None:
+def reschedule(action: Action) -> None:
+    """Reminders for the action's confirmed people, after it is published or
+    its reminder offsets change."""
     schedule_reminders(_signups(action, waitlist=False))
 
 
@@ -208,27 +217,16 @@ def load(ids: list[int]) -> dict[int, Signup]:
     ).in_bulk(ids)
 
 
-def preference(signup: Signup):
-    if signup.volunteer_id is None:
-        return None
-    try:
-        return signup.volunteer.notification_preference
-    except ObjectDoesNotExist:
-        return None
-
-
 def language_of(signup: Signup) -> str:
     if signup.volunteer_id is None:
         return signup.language
-    chosen = preference(signup)
-    return chosen.language if chosen else settings.LANGUAGE_CODE
+    return network_selectors.message_language(signup.volunteer)
 
 
 def _wants(signup: Signup, what: str) -> bool:
     if signup.volunteer_id is None:
         return getattr(signup, f"wants_{what}")
-    chosen = preference(signup)
-    return getattr(chosen, what) if chosen else True
+    return network_selectors.wants(signup.volunteer, what)
 
 
 def _check_needed(row: Notification, signup: Signup) -> None:
@@ -236,18 +234,18 @@ def _check_needed(row: Notification, signup: Signup) -> None:
     if row.kind == Kind.CANCELLED:
         return  # essential: said even if the person cancelled meanwhile
     if signup.status == SignupStatus.CANCELLED:
-        raise outbox.NotNeeded("The signup was cancelled.")
+        raise outbox.NotNeeded(SIGNUP_CANCELLED)
     if row.kind == Kind.REMINDER:
         if signup.status != SignupStatus.CONFIRMED:
-            raise outbox.NotNeeded("The person has no place.")
+            raise outbox.NotNeeded(NO_PLACE)
         if action.status != ActionStatus.PUBLISHED:
-            raise outbox.NotNeeded("The action is not on.")
+            raise outbox.NotNeeded(ACTION_NOT_ON)
         if signup.shift.starts_at <= timezone.now():
-            raise outbox.NotNeeded("The shift has started.")
+            raise outbox.NotNeeded(SHIFT_STARTED)
         if not _wants(signup, "reminders"):
-            raise outbox.NotNeeded("The person turned reminders off.")
+            raise outbox.NotNeeded(REMINDERS_OFF)
     if row.kind == Kind.MESSAGE and not _wants(signup, "messages"):
-        raise outbox.NotNeeded("The person turned organizers' messages off.")
+        raise outbox.NotNeeded(MESSAGES_OFF)
 
 
 def _url(name: str, **kwargs) -> str:
@@ -312,7 +310,7 @@ def _lead(row: Notification, signup: Signup, memo: dict) -> tuple[str, str]:
     if pk not in sent:
         sent[pk] = OrganizerMessage.objects.filter(pk=pk).first()
     if sent[pk] is None:
-        raise outbox.NotNeeded("The message was deleted.")
+        raise outbox.NotNeeded(MESSAGE_DELETED)
     return (
         _("%(subject)s (%(action)s)") % {"subject": sent[pk].subject, **names},
         sent[pk].body,

@@ -354,7 +354,7 @@ def update_action(*, action: Action, actor, values: dict) -> Action:
     _audit_action(action, actor, AuditVerb.CHANGED_ACTION, changes)
     notices.changed(action, changes.keys())
     if "reminder_offsets" in changes:
-        notices.offsets_changed(action)
+        notices.reschedule(action)
     return action
 
 
@@ -369,7 +369,7 @@ def publish_action(*, action: Action, actor) -> Action:
         _audit_action(
             action, actor, AuditVerb.PUBLISHED, {"status": [old, action.status]}
         )
-        notices.published(action)
+        notices.reschedule(action)
     return action
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from networks import outbox
@@ -50,8 +51,16 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     actions = ["send_again"]
     readonly_fields = [
-        field.name for field in Notification._meta.fields if field.name != "id"
-    ]
+        field.name
+        for field in Notification._meta.fields
+        if field.name not in {"id", "last_error"}
+    ] + ["reason"]
+    fields = readonly_fields
+
+    @admin.display(description=_("last error"))
+    def reason(self, notification):
+        """Known reasons in the reader's language; a server's answer as is."""
+        return gettext(notification.last_error) if notification.last_error else ""
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import WORKING_LANGUAGES, Form, PersonForm, SpamTrap, clean_zip
+from networks.forms import (
+    WORKING_LANGUAGES,
+    Form,
+    NetworkBasics,
+    PersonForm,
+    SpamTrap,
+    clean_zip,
+    days,
+)
 from networks.models.aid import (
     MONEY_KINDS,
     AidKind,
@@ -15,7 +23,6 @@ from networks.models.aid import (
     FundKind,
     Urgency,
 )
-from networks.validators import validate_timezone
 
 
 def money(label, *, max_digits=8, **kwargs):
@@ -132,40 +139,24 @@ class OfferForm(Form):
         return value
 
 
-class AidNetworkForm(Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+class AidNetworkForm(NetworkBasics):
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
     )
-    timezone = forms.CharField(
-        label=_("Time zone"),
-        max_length=64,
-        initial="America/Chicago",
-        validators=[validate_timezone],
-    )
     claim_mode = forms.ChoiceField(
         label=_("How requests are taken"), choices=ClaimMode.choices
     )
-    remind_after_days = forms.IntegerField(
-        label=_("Days before coordinators are reminded of an unclaimed request"),
-        min_value=1,
-        max_value=60,
+    remind_after_days = days(
+        _("Days before coordinators are reminded of an unclaimed request"),
         initial=3,
+        most=60,
     )
-    expire_after_days = forms.IntegerField(
-        label=_("Days before an unclaimed request expires"),
-        min_value=1,
-        max_value=365,
-        initial=30,
-    )
-    purge_after_days = forms.IntegerField(
-        label=_("Days after a request is over before its details are deleted"),
-        min_value=1,
-        max_value=365,
-        initial=30,
+    expire_after_days = days(_("Days before an unclaimed request expires"), initial=30)
+    purge_after_days = days(
+        _("Days after a request is over before its details are deleted"), initial=30
     )
 
     @classmethod

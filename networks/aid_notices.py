@@ -6,11 +6,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from networks import outbox
-from networks.alerts import language_of
 from networks.models import NotificationKind
 from networks.models.aid import AidRequest, RequestStatus
+from networks.selectors import message_language
 
 Kind = NotificationKind
 
@@ -21,18 +22,15 @@ def load(ids: list[int]) -> dict[int, AidRequest]:
 
 def render(row, request: AidRequest, memo: dict) -> outbox.Message:
     if row.kind == Kind.AID_MATCH and request.status != RequestStatus.OPEN:
-        raise outbox.NotNeeded("The request is no longer open.")
+        raise outbox.NotNeeded(gettext_noop("The request is no longer open."))
     if row.kind == Kind.AID_STALE and request.status not in (
         RequestStatus.SUBMITTED,
         RequestStatus.OPEN,
     ):
-        raise outbox.NotNeeded("The request has been taken or is over.")
-    users = memo.setdefault("users", {})
-    if row.recipient_id not in users:
-        users[row.recipient_id] = row.recipient
-    person = users[row.recipient_id]
+        raise outbox.NotNeeded(gettext_noop("The request has been taken or is over."))
+    person = row.recipient  # loaded with the row, with its preference
     network = request.network
-    with translation.override(language_of(person)):
+    with translation.override(message_language(person)):
         what = {
             "kind": request.get_kind_display(),
             "area": request.area,

@@ -8,16 +8,17 @@ but never the reporter's contact.
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from networks import outbox
 from networks.models import NotificationKind
 from networks.models.response import Alert, AlertAnswer, ReportStatus
+from networks.selectors import message_language
 
 
 def load(ids: list[int]) -> dict[int, Alert]:
@@ -26,20 +27,13 @@ def load(ids: list[int]) -> dict[int, Alert]:
     ).in_bulk(ids)
 
 
-def language_of(user) -> str:
-    try:
-        return user.notification_preference.language
-    except ObjectDoesNotExist:
-        return settings.LANGUAGE_CODE
-
-
 def render(row, alert: Alert, memo: dict) -> outbox.Message:
     report = alert.report
     if alert.answer != AlertAnswer.WAITING:
-        raise outbox.NotNeeded("The responder has answered already.")
+        raise outbox.NotNeeded(gettext_noop("The responder has answered already."))
     if report.status in (ReportStatus.FALSE_ALARM, ReportStatus.CLOSED):
-        raise outbox.NotNeeded("The report is closed.")
-    language = language_of(alert.responder)
+        raise outbox.NotNeeded(gettext_noop("The report is closed."))
+    language = message_language(alert.responder)
     zone = report.network.timezone
     with translation.override(language):
         seen = report.seen_at.astimezone(ZoneInfo(zone))

@@ -6,6 +6,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from networks.validators import validate_timezone
+
 # Languages a network may work in (a hotline, its volunteers).
 WORKING_LANGUAGES = [
     ("en", _("English")),
@@ -40,6 +42,23 @@ class SpamTrap(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class NetworkBasics(Form):
+    """What every network has: a name and the time zone it works in."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        initial="America/Chicago",
+        validators=[validate_timezone],
+    )
+
+
+def days(label, *, initial: int, most: int = 365) -> forms.IntegerField:
+    """A number of days a network waits or keeps something."""
+    return forms.IntegerField(label=label, min_value=1, max_value=most, initial=initial)
 
 
 def clean_zip(value: str) -> str:

@@ -42,6 +42,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import models, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from networks.models import Heartbeat, Notification, NotificationState
 
@@ -75,6 +76,15 @@ class Message:
     text: str
     html: str = ""
     channel: str = "email"
+
+
+# Reasons kept on rows in English; pages translate them (gettext_noop marks
+# them for the catalogue).
+TARGET_GONE = gettext_noop("What it was about no longer exists.")
+WORKER_LOST = gettext_noop("The worker stopped while sending; it will be sent again.")
+WORKER_LOST_TOO_OFTEN = gettext_noop(
+    "The worker stopped while sending, too many times."
+)
 
 
 class NotNeeded(Exception):
@@ -137,12 +147,9 @@ def add(rows: list[Notification]) -> list[Notification]:
     return rows
 
 
-def drop(rows: Q | models.QuerySet, reason: str) -> int:
+def drop(rows: Q, reason: str) -> int:
     """Pending rows matching `rows` will not be sent."""
-    queryset = rows if isinstance(rows, models.QuerySet) else Notification.objects
-    if isinstance(rows, Q):
-        queryset = queryset.filter(rows)
-    return queryset.filter(state=State.PENDING).update(
+    return Notification.objects.filter(rows, state=State.PENDING).update(
         state=State.DROPPED, last_error=reason[:500]
     )
 
@@ -174,13 +181,13 @@ def recover(*, now=None) -> int:
     )
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         state=State.FAILED,
-        last_error="The worker stopped while sending, too many times.",
+        last_error=WORKER_LOST_TOO_OFTEN,
     )
     return stale.update(
         state=State.PENDING,
         queued_at=None,
         claim="",
-        last_error="The worker stopped while sending; it will be sent again.",
+        last_error=WORKER_LOST,
     )
 
 
@@ -237,7 +244,11 @@ def deliver(ids: list[int], *, conditional: bool = True) -> dict[str, int]:
         Notification.objects.filter(pk__in=seen).update(**take)
         rows = Notification.objects.filter(pk__in=seen)
     outcome = {"sent": 0, "failed": 0, "retry": 0, "dropped": 0}
-    rows = list(rows.select_related("target_type").order_by("due_at", "pk"))
+    rows = list(
+        rows.select_related(
+            "target_type", "recipient__notification_preference"
+        ).order_by("due_at", "pk")
+    )
     if not rows:
         return outcome
     targets = _load_targets(rows)
@@ -271,7 +282,7 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
     try:
         target = targets.get((row.target_type_id, row.target_id))
         if target is None:
-            raise NotNeeded("What it was about no longer exists.")
+            raise NotNeeded(TARGET_GONE)
         message = _renderers[row.kind](row, target, memo)
         if message.channel not in _channels:
             raise ValueError(f"no channel {message.channel!r}")
@@ -377,7 +388,7 @@ def preview(row: Notification) -> Message:
     """What `row` would say if it were sent now (NotNeeded if nothing)."""
     target = _load_targets([row]).get((row.target_type_id, row.target_id))
     if target is None:
-        raise NotNeeded("What it was about no longer exists.")
+        raise NotNeeded(TARGET_GONE)
     return _renderers[row.kind](row, target, {})
 
 

@@ -63,18 +63,28 @@ def create_network(*, organization, values: dict) -> ResponseNetwork:
 
 @transaction.atomic
 def update_network(*, network: ResponseNetwork, values: dict) -> ResponseNetwork:
+    values = dict(values)
     areas = values.pop("areas", None)
     for name, value in values.items():
         setattr(network, name, value)
     network.full_clean()
     network.save()
     if areas is not None:
-        network.areas.all().delete()
-        CoverageArea.objects.bulk_create(
-            CoverageArea(network=network, kind=kind, value=fold(value))
-            for kind, value in dict.fromkeys(areas)
-        )
+        _set_areas(network, {(kind, fold(value)) for kind, value in areas})
     return network
+
+
+def _set_areas(network, wanted: set[tuple[str, str]]) -> None:
+    """Keep the areas still wanted (and the on-call slots that name them),
+    delete the rest, add the new ones."""
+    current = {(a.kind, a.value): a.pk for a in network.areas.all()}
+    network.areas.filter(
+        pk__in=[pk for key, pk in current.items() if key not in wanted]
+    ).delete()
+    CoverageArea.objects.bulk_create(
+        CoverageArea(network=network, kind=kind, value=value)
+        for kind, value in sorted(wanted - current.keys())
+    )
 
 
 def record_training(*, network, user, kind: str, completed_on, actor) -> Training:
@@ -436,7 +446,10 @@ def apply_retention(*, now=None) -> dict[str, int]:
     for network in ResponseNetwork.objects.all():
         old = now - dt.timedelta(days=network.unverified_days)
         reports = Report.objects.filter(network=network)
-        for report in reports.filter(confirmed_at__isnull=True, created_at__lt=old):
+        never_confirmed = reports.filter(
+            confirmed_at__isnull=True, created_at__lt=old
+        ).prefetch_related("photos")
+        for report in never_confirmed:
             for photo in report.photos.all():
                 photo.image.delete(save=False)
             report.delete()

@@ -8,7 +8,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import WORKING_LANGUAGES, ZIP, Form, PersonForm, SpamTrap, clean_zip
+from networks.forms import (
+    WORKING_LANGUAGES,
+    ZIP,
+    Form,
+    NetworkBasics,
+    PersonForm,
+    SpamTrap,
+    clean_zip,
+    days,
+)
 from networks.models.response import (
     ActivityKind,
     AreaKind,
@@ -18,7 +27,6 @@ from networks.models.response import (
     TrainingKind,
     VerificationMethod,
 )
-from networks.validators import validate_timezone
 
 REPORT_MAX_AGE_DAYS = 30
 
@@ -228,15 +236,8 @@ class SlotForm(Form):
 AREA_LINE = re.compile(r"^\s*(zip|city|county)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 
 
-class NetworkForm(Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+class NetworkForm(NetworkBasics):
     hotline = forms.CharField(label=_("Hotline number"), max_length=40, required=False)
-    timezone = forms.CharField(
-        label=_("Time zone"),
-        max_length=64,
-        initial="America/Chicago",
-        validators=[validate_timezone],
-    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=WORKING_LANGUAGES,
@@ -268,18 +269,8 @@ class NetworkForm(Form):
         max_value=240,
         initial=10,
     )
-    unverified_days = forms.IntegerField(
-        label=_("Days to keep reports never confirmed"),
-        min_value=1,
-        max_value=365,
-        initial=30,
-    )
-    contact_days = forms.IntegerField(
-        label=_("Days to keep reporters' contact details"),
-        min_value=1,
-        max_value=365,
-        initial=30,
-    )
+    unverified_days = days(_("Days to keep reports never confirmed"), initial=30)
+    contact_days = days(_("Days to keep reporters' contact details"), initial=30)
 
     def clean_hotline(self):
         value = self.cleaned_data["hotline"].strip()

@@ -34,6 +34,7 @@ from networks.access import check, members_only, roles_in
 from networks.models import Organization
 from networks.models.response import (
     MFA_ROLES,
+    ActivityKind,
     Alert,
     AlertAnswer,
     NetworkMember,
@@ -190,7 +191,6 @@ def public_alerts(network):
             :PUBLIC_ALERTS_SHOWN
         ]
     )
-    kinds = dict(Report._meta.get_field("kind").choices)
     statuses = {
         **dict(ReportStatus.choices),
         ReportStatus.CLOSED: ReportStatus.CONFIRMED.label,  # confirmed, now over
@@ -198,7 +198,7 @@ def public_alerts(network):
     return [
         {
             "pk": row["pk"],
-            "kind": kinds[row["kind"]],
+            "kind": ActivityKind(row["kind"]).label,
             "status": row["status"],
             "status_label": statuses[row["status"]],
             "place": ", ".join(p for p in (row["neighbourhood"], row["city"]) if p),
@@ -236,7 +236,11 @@ class AlertsFeed(Feed):
         return _("Confirmed activity and false alarms, by neighbourhood and hour.")
 
     def items(self, network):
-        return public_alerts(network)
+        page = reverse("networks:alerts", kwargs={"slug": network.slug})
+        return [
+            {**alert, "link": f"{page}#alert-{alert['pk']}"}
+            for alert in public_alerts(network)
+        ]
 
     def item_title(self, item):
         return f"{item['status_label']}: {item['kind']} · {item['place']}"
@@ -245,18 +249,12 @@ class AlertsFeed(Feed):
         return f"{item['hour']:%Y-%m-%d %H:00 %Z}"
 
     def item_link(self, item):
-        return "{}#alert-{}".format(
-            reverse("networks:alerts", kwargs={"slug": self._slug}), item["pk"]
-        )
+        return item["link"]
 
     def item_guid(self, item):
         return f"report-{item['pk']}-{item['status']}"
 
     item_guid_is_permalink = False
-
-    def __call__(self, request, *args, **kwargs):
-        self._slug = kwargs.get("slug")
-        return super().__call__(request, *args, **kwargs)
 
 
 # Members.
@@ -519,8 +517,14 @@ def alert_page(request, alert_id: int):
         responder=request.user,
     )
     if request.method == "POST":
-        response.answer_alert(alert=alert, accept=request.POST.get("answer") == "yes")
-        messages.success(request, _("Thank you; the dispatcher can see your answer."))
+        answer = request.POST.get("answer")
+        if answer in {"yes", "no"}:
+            response.answer_alert(alert=alert, accept=answer == "yes")
+            messages.success(
+                request, _("Thank you; the dispatcher can see your answer.")
+            )
+        else:
+            messages.error(request, _("Answer “I am going” or “I cannot go”."))
         return redirect("networks:alert", alert_id=alert.pk)
     return private(
         render(

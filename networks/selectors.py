@@ -1,5 +1,7 @@
-"""Reads about organizations and their members."""
+"""Reads about organizations, their members, and people's choices."""
 
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from networks.models import ORGANIZING_ROLES, Membership, Organization, Role
@@ -34,3 +36,26 @@ def is_admin(user, organization: Organization) -> bool:
 
 def can_organize(user, organization: Organization) -> bool:
     return role_of(user, organization) in ORGANIZING_ROLES
+
+
+# How a person wants to hear from us (networks.NotificationPreference). These
+# read a preference loaded with `select_related("notification_preference")`
+# without another query; a person who never chose has the defaults.
+
+
+def _preference(user):
+    try:
+        return user.notification_preference
+    except ObjectDoesNotExist:
+        return None
+
+
+def message_language(user) -> str:
+    chosen = _preference(user)
+    return chosen.language if chosen else settings.LANGUAGE_CODE
+
+
+def wants(user, what: str) -> bool:
+    """`what` is "reminders" or "messages"; essential notices ignore it."""
+    chosen = _preference(user)
+    return getattr(chosen, what) if chosen else True

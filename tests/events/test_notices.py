@@ -287,6 +287,10 @@ def test_organizers_message_reaches_the_shift_and_they_see_it_went(now, shift, c
     page = client.get(url).content.decode()
     assert "2 sent · 0 waiting · 0 failed · 1 not sent" in page
     assert "1 sent · 0 waiting · 0 failed · 0 not sent" in page
+    # Why a copy was not sent, in the organizer's language.
+    assert "The person turned organizers&#x27; messages off." in page
+    spanish = client.get("/es" + url).content.decode()
+    assert "La persona desactivó los mensajes de quienes organizan." in spanish
 
 
 @pytest.mark.parametrize(

@@ -137,6 +137,7 @@ def test_the_whole_path_from_report_to_public_alert(client, world):
         assert secret not in public
     feed = client.get(f"/rr/{network.slug}/alerts.rss").content.decode()
     assert "Home raid · Pilsen, Chicago" in feed and "Blue Island" not in feed
+    assert f"/rr/{network.slug}/alerts/#alert-{report.pk}</link>" in feed
     # The hour, never the minute.
     seen = report.seen_at.astimezone(ZoneInfo(network.timezone))
     hour = seen.replace(minute=0, second=0, microsecond=0)
@@ -512,3 +513,42 @@ def test_a_responders_data_download_holds_their_network_part(client, world):
     ]
     assert data["trainings"][0]["training"] == "legal_observer"
     assert len(data["on_call"]) == 1 and data["alerts"][0]["answer"] == "waiting"
+
+
+def test_editing_the_network_keeps_its_slots_areas(client, world):
+    network = world["network"]
+    slot = world["slots"][0]
+    slot.areas.set(network.areas.filter(kind="zip"))
+    client.force_login(world["people"]["admin"])
+    data = {
+        "name": "Southwest Side Rapid Response",
+        "hotline": "+1 312 555 0100",
+        "timezone": "America/Chicago",
+        "languages": ["en", "es"],
+        "services": ["legal"],
+        # The same city twice, written differently: one area.
+        "areas": "city: Chicago\ncity:  CHICAGO\nzip: 60608\nzip: 60609",
+        "verifications_needed": "3",
+        "escalate_after_minutes": "10",
+        "unverified_days": "30",
+        "contact_days": "30",
+    }
+    assert client.post(f"/rr/{network.slug}/setup/", data).status_code == 302
+    network.refresh_from_db()
+    assert network.verifications_needed == 3
+    assert sorted(network.areas.values_list("kind", "value")) == [
+        ("city", "chicago"),
+        ("zip", "60608"),
+        ("zip", "60609"),
+    ]
+    assert list(slot.areas.values_list("value", flat=True)) == ["60608"]
+
+
+def test_an_alert_answer_must_be_yes_or_no(client, world):
+    post_report(client, world, urgent="on")
+    alert = Alert.objects.get(responder=world["people"]["responder"])
+    client.force_login(world["people"]["responder"])
+    page = client.post(f"/rr/alerts/{alert.pk}/", {"answer": "maybe"}, follow=True)
+    assert "Answer “I am going” or “I cannot go”." in page.content.decode()
+    alert.refresh_from_db()
+    assert alert.answer == AlertAnswer.WAITING
