@@ -230,7 +230,7 @@ def start_verifying(*, report: Report, actor) -> Report:
     if report.status == ReportStatus.NEW:
         report.status = ReportStatus.VERIFYING
         report.save(update_fields=["status"])
-        _log(report, actor, "verifying")
+        _log(report, actor, Step.VERIFYING)
     return report
 
 
@@ -247,13 +247,13 @@ def verify(*, report: Report, verifier, method: str, note: str = "") -> Report:
             )
     except IntegrityError as error:
         raise ResponseError(_("You have already verified this report.")) from error
-    _log(report, verifier, "verified", method)
+    _log(report, verifier, Step.VERIFIED, method)
     count = report.verifications.count()
     if report.status in OPEN and count >= report.network.verifications_needed:
         report.status = ReportStatus.CONFIRMED
         report.confirmed_at = timezone.now()
         report.save(update_fields=["status", "confirmed_at"])
-        _log(report, verifier, "confirmed", str(count))
+        _log(report, verifier, Step.CONFIRMED, str(count))
         if report.dispatched_at is None:
             dispatch(report=report, actor=verifier)
     elif report.status == ReportStatus.NEW:
@@ -299,6 +299,9 @@ def set_status(*, report: Report, actor, status: str, note: str = "") -> Report:
 # Dispatch and escalation.
 
 
+MAX_TIER = 5  # as OnCallSlot's constraint allows
+
+
 def _on_call(report: Report, tier: int, now) -> list[int]:
     """Ids of people on call now in `tier` whose slot covers the report."""
     folded = {(AreaKind.CITY, fold(report.city))}
@@ -320,10 +323,14 @@ def _on_call(report: Report, tier: int, now) -> list[int]:
     )
 
 
-def _alert(report: Report, tier: int, actor, now) -> int:
-    """Alert tier `tier`; returns how many people were alerted."""
+def _not_yet_alerted(report: Report, tier: int, now) -> list[int]:
     already = set(report.alerts.values_list("responder_id", flat=True))
-    people = [pk for pk in _on_call(report, tier, now) if pk not in already]
+    return [pk for pk in _on_call(report, tier, now) if pk not in already]
+
+
+def _alert(report: Report, tier: int, actor, now, people: list[int]) -> int:
+    """Alert `people` as group `tier`; returns how many were alerted. The
+    timeline says "tier:count", which escalation reads back."""
     alerts = Alert.objects.bulk_create(
         Alert(report=report, responder_id=pk, tier=tier) for pk in people
     )
@@ -350,7 +357,7 @@ def dispatch(*, report: Report, actor=None) -> int:
     now = timezone.now()
     report.dispatched_at = now
     report.save(update_fields=["dispatched_at"])
-    return _alert(report, 1, actor, now)
+    return _alert(report, 1, actor, now, _not_yet_alerted(report, 1, now))
 
 
 def escalate(*, now=None) -> int:
@@ -370,21 +377,24 @@ def escalate(*, now=None) -> int:
             )
             if report.alerts.filter(answer=AlertAnswer.ACCEPTED).exists():
                 continue
-            last = report.timeline.filter(what__in=["alerted", "nobody left"]).last()
-            if last is None or last.what == "nobody left":
+            last = report.timeline.filter(
+                what__in=[Step.ALERTED, Step.NOBODY_LEFT]
+            ).last()
+            if last is None or last.what == Step.NOBODY_LEFT:
                 continue
             wait = dt.timedelta(minutes=report.network.escalate_after_minutes)
             if last.at > now - wait:
                 continue
-            tier = (
-                report.alerts.order_by("-tier").values_list("tier", flat=True).first()
-                or 1
-            ) + 1
-            if tier > 5 or not _on_call(report, tier, now):
-                _log(report, None, "nobody left", str(tier - 1))
-                continue
-            _alert(report, tier, None, now)
-            escalated += 1
+            tier = int(last.detail.split(":")[0])
+            # The next group with someone not yet alerted; groups may be empty.
+            for next_tier in range(tier + 1, MAX_TIER + 1):
+                people = _not_yet_alerted(report, next_tier, now)
+                if people:
+                    _alert(report, next_tier, None, now, people)
+                    escalated += 1
+                    break
+            else:
+                _log(report, None, Step.NOBODY_LEFT, str(tier))
     return escalated
 
 
@@ -394,7 +404,7 @@ def answer_alert(*, alert: Alert, accept: bool) -> Alert:
     alert.answer = AlertAnswer.ACCEPTED if accept else AlertAnswer.DECLINED
     alert.answered_at = timezone.now()
     alert.save(update_fields=["answer", "answered_at"])
-    _log(alert.report, alert.responder, "going" if accept else "not going")
+    _log(alert.report, alert.responder, Step.GOING if accept else Step.NOT_GOING)
     return alert
 
 
@@ -406,7 +416,7 @@ def add_note(*, report: Report, author, text: str) -> ReportNote:
     if not text:
         raise ResponseError(_("Write something first."))
     note = ReportNote.objects.create(report=report, author=author, text=text)
-    _log(report, author, "note")
+    _log(report, author, Step.NOTE)
     return note
 
 
@@ -430,7 +440,7 @@ def record_outcome(*, report: Report, actor, values: dict) -> Report:
     if changes:
         report.full_clean()
         report.save(update_fields=changes)
-        _log(report, actor, "outcome", ", ".join(changes))
+        _log(report, actor, Step.OUTCOME, ", ".join(changes))
     return report
 
 

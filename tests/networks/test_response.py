@@ -552,3 +552,29 @@ def test_an_alert_answer_must_be_yes_or_no(client, world):
     assert "Answer “I am going” or “I cannot go”." in page.content.decode()
     alert.refresh_from_db()
     assert alert.answer == AlertAnswer.WAITING
+
+
+def test_escalation_skips_groups_with_nobody_new(client, world):
+    network, people = world["network"], world["people"]
+    second = world["slots"][1]
+    second.people.all().delete()  # group 2: only people group 1 already has
+    response.take_slot(slot_id=second.pk, user=people["responder"])
+    third = response.add_slot(
+        network=network,
+        starts_at=second.starts_at,
+        ends_at=second.ends_at,
+        tier=3,
+        places=5,
+    )
+    response.take_slot(slot_id=third.pk, user=people["second group"])
+    post_report(client, world, urgent="on")
+    report = Report.objects.get()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        assert response.escalate() == 1
+    assert list(Alert.objects.filter(tier=3).values_list("responder", flat=True)) == [
+        people["second group"].pk
+    ]
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=22)):
+        assert response.escalate() == 0
+    [left] = report.timeline.filter(what="nobody left")
+    assert left.describe() == "after group 3"
