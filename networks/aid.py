@@ -7,6 +7,7 @@ same moment exactly one gets it.
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -360,11 +361,14 @@ def _purge(network, before) -> int:
         .filter(network=network, status__in=OVER, over_at__lt=before)
         .values("pk", "kind", "status", "created_at")
     )
-    for row in done:
-        month = row["created_at"].date().replace(day=1)
+    tally = Counter(
+        (row["created_at"].date().replace(day=1), row["kind"], row["status"])
+        for row in done
+    )
+    for (month, kind, outcome), n in tally.items():
         count, _ = AidCount.objects.get_or_create(
-            network=network, month=month, kind=row["kind"], outcome=row["status"]
+            network=network, month=month, kind=kind, outcome=outcome
         )
-        AidCount.objects.filter(pk=count.pk).update(count=F("count") + 1)
+        AidCount.objects.filter(pk=count.pk).update(count=F("count") + n)
     AidRequest.objects.filter(pk__in=[row["pk"] for row in done]).delete()
     return len(done)

@@ -421,3 +421,15 @@ def test_the_organizations_public_page_links_to_its_networks(client, world):
     ):
         page = client.get(f"/organizations/{network.organization.slug}/")
         assert ask_url in page.content.decode()
+
+
+def test_purged_requests_leave_one_count_per_month_kind_and_outcome(world):
+    for _ in range(3):
+        request = aid.submit_request(
+            network=world["network"], values=request_values(), contact=CONTACT
+        )
+        aid.close(request=request)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        assert aid.housekeeping()["purged"] == 3
+    [count] = AidCount.objects.all()
+    assert (count.kind, count.outcome, count.count) == ("food", "closed", 3)
