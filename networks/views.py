@@ -7,7 +7,6 @@ from django.views.decorators.http import require_safe
 from networks import outbox
 from networks.models import Heartbeat
 
-
 STATS_SECONDS = 15
 
 
