@@ -36,6 +36,7 @@ from networks.models import (
     Role,
 )
 from networks.services import record, unique_slug
+from networks.transactions import retry_conflicts
 
 
 def refresh_place(*, action: Action) -> None:
@@ -57,12 +58,25 @@ def refresh_place(*, action: Action) -> None:
 # Shifts and signups. Every function that can change how many people are
 # confirmed on a shift locks the shift's row first (SELECT ... FOR UPDATE), so
 # such transactions on one shift run one after another and capacity holds
-# whatever the concurrency. `lock=False` exists only for the control test that
-# shows the race is real; nothing else may pass it.
+# whatever the concurrency. One that locks several shifts locks them in order
+# of id, so two of them never wait on each other (a deadlock); should
+# PostgreSQL abort one anyway, `retry_conflicts` runs it again. `lock=False`
+# and `ordered=False` exist only for the control tests that show the races
+# are real; nothing else may pass them.
 
 
 class SignupError(Exception):
     """A request about a signup that cannot be done; the message says why."""
+
+
+class SignupBusy(SignupError):
+    """The database kept aborting the change (deadlocks); nothing was done."""
+
+
+def _busy() -> SignupBusy:
+    return SignupBusy(
+        _("Many people are changing this shift right now; please try again.")
+    )
 
 
 def _locked_shift(shift_id: int, *, lock: bool = True) -> Shift:
@@ -75,6 +89,7 @@ def _locked_shift(shift_id: int, *, lock: bool = True) -> Shift:
         raise SignupError(_("This shift does not exist.")) from error
 
 
+@retry_conflicts(busy=_busy)
 def sign_up(*, shift_id: int, volunteer, lock: bool = True) -> Signup:
     """Confirm a place if one is free, else join the waitlist.
 
@@ -163,6 +178,7 @@ def request_guest_signup(
     return request
 
 
+@retry_conflicts(busy=_busy)
 def confirm_guest_signup(*, token: str) -> Signup:
     """Turn a confirmed request into a signup (a place or the waitlist)."""
     with transaction.atomic():
@@ -209,27 +225,48 @@ def cancel_signup(*, signup_id: int, lock: bool = True) -> list[Signup]:
 
     Cancelling twice is harmless. Returns the signups promoted.
     """
+    return cancel_signups(signup_ids=[signup_id], lock=lock)
+
+
+@retry_conflicts(busy=_busy)
+def cancel_signups(
+    *, signup_ids: list[int], lock: bool = True, ordered: bool = True
+) -> list[Signup]:
+    """Cancel signups, on one shift or several, in one transaction; promote
+    each shift's waitlist in order where a place was freed.
+
+    The shifts are locked in order of id whatever the order of `signup_ids`
+    (`ordered=False`, for the control test only, locks them in that order).
+    Raises SignupError if a signup does not exist. Returns the signups
+    promoted.
+    """
     with transaction.atomic():
-        shift_id = (
-            Signup.objects.filter(pk=signup_id)
-            .values_list("shift_id", flat=True)
-            .first()
+        shift_of = dict(
+            Signup.objects.filter(pk__in=signup_ids).values_list("pk", "shift_id")
         )
-        if shift_id is None:
+        if set(signup_ids) - shift_of.keys():
             raise SignupError(_("This signup does not exist."))
-        shift = _locked_shift(shift_id, lock=lock)
-        # Read the signup only once the shift is locked: its status is final.
-        signup = Signup.objects.get(pk=signup_id)
-        if signup.status == SignupStatus.CANCELLED:
-            return []
-        held_a_place = signup.status == SignupStatus.CONFIRMED
-        signup.status = SignupStatus.CANCELLED
-        signup.cancelled_at = timezone.now()
-        signup.save(update_fields=["status", "cancelled_at"])
-        notices.signup_cancelled(signup)
-        return _promote(shift) if held_a_place else []
+        shift_ids = [shift_of[pk] for pk in signup_ids]
+        order = sorted(set(shift_ids)) if ordered else list(dict.fromkeys(shift_ids))
+        shifts = {pk: _locked_shift(pk, lock=lock) for pk in order}
+        # Read the signups only once their shifts are locked: their status is
+        # final.
+        freed = set()
+        for signup in Signup.objects.filter(pk__in=signup_ids).order_by("pk"):
+            if signup.status == SignupStatus.CANCELLED:
+                continue
+            if signup.status == SignupStatus.CONFIRMED:
+                freed.add(signup.shift_id)
+            signup.status = SignupStatus.CANCELLED
+            signup.cancelled_at = timezone.now()
+            signup.save(update_fields=["status", "cancelled_at"])
+            notices.signup_cancelled(signup)
+        return [
+            promoted for pk in order if pk in freed for promoted in _promote(shifts[pk])
+        ]
 
 
+@retry_conflicts(busy=_busy)
 def set_places(*, shift_id: int, places: int) -> list[Signup]:
     """Change a shift's number of places; never below those already confirmed.
 
@@ -445,6 +482,7 @@ def add_shift(*, action: Action, actor, values: dict) -> Shift:
     return shift
 
 
+@retry_conflicts(busy=_busy)
 @transaction.atomic
 def update_shift(*, shift: Shift, actor, values: dict) -> Shift:
     """Change a shift; fewer places than are confirmed is refused."""
@@ -593,6 +631,11 @@ class AccountError(Exception):
     """An account that cannot be deleted yet; the message says why."""
 
 
+def _account_busy() -> AccountError:
+    return AccountError(_("Your account could not be deleted just now; try again."))
+
+
+@retry_conflicts(busy=_account_busy)
 @transaction.atomic
 def delete_account(*, user) -> None:
     """Delete an account and what it alone holds.
@@ -615,8 +658,14 @@ def delete_account(*, user) -> None:
             _("You are the only admin of %(names)s; make someone else admin first.")
             % {"names": ", ".join(sole_admin)}
         )
-    for signup in Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user):
-        cancel_signup(signup_id=signup.pk)
+    # One transaction locks all the person's shifts, in order of id.
+    cancel_signups(
+        signup_ids=list(
+            Signup.objects.filter(ACTIVE_SIGNUP, volunteer=user).values_list(
+                "pk", flat=True
+            )
+        )
+    )
     aid.release_everything_of(user)
     AuditEntry.objects.filter(subject__iexact=user.email).update(subject="")
     user.delete()

@@ -317,8 +317,12 @@ def my_shifts(request):
 def signup_cancel(request, signup_id: int):
     # Someone else's signup answers 404, as if it did not exist.
     signup = get_object_or_404(Signup, pk=signup_id, volunteer=request.user)
-    services.cancel_signup(signup_id=signup.pk)
-    messages.success(request, _("Your signup is cancelled."))
+    try:
+        services.cancel_signup(signup_id=signup.pk)
+    except services.SignupError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your signup is cancelled."))
     return redirect("events:my-shifts")
 
 
@@ -562,8 +566,12 @@ def guest_signup(request, token: str):
             messages.success(request, _("Your choices are saved."))
             return redirect("events:guest-signup", token=token)
     elif request.method == "POST" and signup.status != SignupStatus.CANCELLED:
-        services.cancel_signup(signup_id=signup.pk)
-        messages.success(request, _("Your signup is cancelled."))
+        try:
+            services.cancel_signup(signup_id=signup.pk)
+        except services.SignupError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your signup is cancelled."))
         return redirect("events:guest-signup", token=token)
     ahead = 0
     if signup.status == SignupStatus.WAITLISTED:
