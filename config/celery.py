@@ -20,16 +20,21 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.record_heartbeat",
         "schedule": 60.0,
     },
-    # Due notifications, read from the database (networks/outbox.py).
+    # Due notifications, read from the database (networks/outbox.py). A sweep
+    # still queued when the next one is sent is dropped (expires): on a busy
+    # worker, sweeps piling up would stand in front of the deliveries they
+    # hand out, and the next sweep finds the same rows anyway.
     "sweep-notifications": {
         "task": "networks.tasks.sweep_notifications",
         "schedule": float(settings.NOTIFICATION_SWEEP_SECONDS),
+        "options": {"expires": float(settings.NOTIFICATION_SWEEP_SECONDS)},
     },
     # Rapid response: alerts nobody answered go to the next on-call group,
     # checked as often as the outbox is swept.
     "escalate-alerts": {
         "task": "networks.tasks.escalate_alerts",
         "schedule": float(settings.NOTIFICATION_SWEEP_SECONDS),
+        "options": {"expires": float(settings.NOTIFICATION_SWEEP_SECONDS)},
     },
     # Rapid response: reports, contacts and exact places past their time.
     "report-retention": {
