@@ -45,6 +45,7 @@ class SmtpSink:
         self.log = log  # an open text file: "<Message-ID>\t<time>" per message
         self.tempfail = False
         self.received: list[Received] = []
+        self.in_progress = 0  # DATA handlers running now
         self._lock = threading.Lock()
         self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -72,6 +73,15 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.in_progress += 1
+        try:
+            return await self._take(envelope)
+        finally:
+            with self._lock:
+                self.in_progress -= 1
+
+    async def _take(self, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.SMTP)

@@ -24,11 +24,18 @@ from events import services
 from events.models import ActionStatus, DatePrecision, Signup
 from networks import outbox
 from networks.models import (
+    Heartbeat,
     Notification,
     NotificationKind,
     NotificationState,
 )
-from tests.concurrency import postgres_only, race
+from tests.concurrency import (
+    Race,
+    held,
+    postgres_only,
+    race,
+    wait_for_lock_waiters,
+)
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 from tests.live import wait_for
 
@@ -184,9 +191,15 @@ ROUNDS = 5
 
 
 def delivery_race(sink, conditional: bool) -> tuple[int, int]:
-    """4 deliveries of the same 40 due rows at once: (rows, copies sent)."""
+    """4 deliveries of the same 40 due rows at once: (rows, copies sent).
+
+    The rows are held locked while the 4 start, so that all 4 have read them
+    and wait to take them when they are let go: the overlap is certain."""
     ids = confirmations(40)
-    assert race([lambda: outbox.deliver(ids, conditional=conditional)] * 4) == []
+    with held(Notification.objects.filter(pk__in=ids)):
+        racing = Race([lambda: outbox.deliver(ids, conditional=conditional)] * 4)
+        wait_for_lock_waiters(4)
+    assert racing.join() == []
     wanted = {message_id(pk) for pk in ids}
     copies = Counter(mid for mid in sink.ids() if mid in wanted)
     assert set(copies) == wanted  # nothing lost either way
@@ -213,7 +226,7 @@ def test_control_read_then_take_sends_duplicates(sink):
     postgres_only()
     sink.delay = 0.005
     outcomes = [delivery_race(sink, conditional=False) for _ in range(ROUNDS)]
-    assert any(sent > rows for rows, sent in outcomes), outcomes
+    assert all(sent == 4 * rows for rows, sent in outcomes), outcomes
 
 
 @pytest.mark.postgres
@@ -244,33 +257,56 @@ def states(ids) -> Counter:
 
 @pytest.mark.postgres
 def test_reminders_arrive_once_at_their_time_in_the_actions_zone(workers, sink):
+    """The promise: a reminder reaches the mail server within one sweep and
+    one lease of its due time (a sweep claims it; a lost delivery is taken
+    again after the lease). How late it really was is printed, as a figure:
+    a busy machine may make it slower, never make it miss the deadline."""
+    sweep, lease = 1, 10
+    workers(
+        NOTIFICATION_SWEEP_SECONDS=str(sweep), NOTIFICATION_LEASE_SECONDS=str(lease)
+    )
+    # Reminders fall due only once the worker is up and sweeping: its start-up
+    # time is not the product's lateness.
+    wait_for(
+        lambda: Heartbeat.objects.filter(name=outbox.SWEEP_NAME).exists(),
+        timeout=90,
+        what="the worker's first sweep",
+    )
     now = timezone.now().replace(microsecond=0)
     person = UserFactory()
     west = ShiftFactory(
         action=ActionFactory(
             title="Vigil in Tacoma", timezone="America/Los_Angeles", status="published"
         ),
-        starts_at=now + dt.timedelta(hours=24, seconds=8),
+        starts_at=now + dt.timedelta(hours=24, seconds=4),
         places=5,
     )
     east = ShiftFactory(
         action=ActionFactory(
             title="March in Newark", timezone="America/New_York", status="published"
         ),
-        starts_at=now + dt.timedelta(hours=2, seconds=10),
+        starts_at=now + dt.timedelta(hours=2, seconds=6),
         places=5,
     )
     for shift in (west, east):
         services.sign_up(shift_id=shift.pk, volunteer=person)
     reminders = Notification.objects.filter(kind=NotificationKind.REMINDER)
-    # West: 24 h (in 8 s) and 2 h (tomorrow). East: 2 h (in 10 s); its 24 h
+    # West: 24 h (in 4 s) and 2 h (tomorrow). East: 2 h (in 6 s); its 24 h
     # reminder was already past at signup, so there is none.
     assert reminders.count() == 3
     due = {(r.target_id, r.payload["minutes"]): r for r in reminders}
 
-    workers()
     wait_for(lambda: sink.count() >= 4, timeout=90, what="2 confirmations, 2 reminders")
-    time.sleep(3)  # a few more sweeps: nothing more may arrive
+    # Nothing more may arrive: wait until sweeps have run after the last one.
+    last = timezone.now()
+    wait_for(
+        lambda: (
+            Heartbeat.objects.get(name=outbox.SWEEP_NAME).last_run_at
+            > last + dt.timedelta(seconds=2 * sweep)
+        ),
+        timeout=60,
+        what="two more sweeps",
+    )
     assert sink.count() == 4
     assert len(set(sink.ids())) == 4
 
@@ -285,7 +321,8 @@ def test_reminders_arrive_once_at_their_time_in_the_actions_zone(workers, sink):
         [signup] = Signup.objects.filter(shift=shift)
         row = due[signup.pk, minutes]
         late = message.at - row.due_at.timestamp()
-        assert 0 <= late < 15, f"{subject} arrived {late:.1f}s after it was due"
+        print(f"{subject}: accepted {late:.2f} s after its due time")
+        assert 0 <= late < sweep + lease, f"{subject} arrived {late:.1f}s late"
         local = shift.starts_at.astimezone(shift.action.zone)
         assert f"({zone}, {local.tzname()})" in message.text
         assert message.message_id == outbox.message_id(row)
@@ -311,11 +348,16 @@ def test_nothing_is_lost_when_redis_is_flushed(workers, broker, sink):
     from celery import Celery
 
     producer = Celery(broker=broker[0])
-    for chunk in outbox.queue_due():
+    chunks = outbox.queue_due()
+    for chunk in chunks:
         producer.send_task("networks.tasks.deliver_notifications", args=[chunk])
-    assert redis_client.llen("celery") > 0  # the work was really in Redis
-    redis_client.flushdb()
-    assert redis_client.llen("celery") == 0
+    # No worker runs yet; reading the queue and flushing in one MULTI makes
+    # certain the flush met every delivery the sweep handed out.
+    with redis_client.pipeline(transaction=True) as atomically:
+        atomically.llen("celery").flushdb()
+        queued, _ = atomically.execute()
+    assert queued == len(chunks) > 0
+    assert redis_client.dbsize() == 0
     assert states(ids) == {State.PENDING: 20}
 
     workers()
@@ -335,6 +377,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(workers, sink):
     first = workers(concurrency=2)
     wait_for(lambda: sink.count() >= 30, timeout=90, what="the batch to be under way")
     first.kill()
+    # A message whose DATA the sink was taking when the worker died is
+    # recorded once the sink's handler ends; wait for it before counting.
+    wait_for(lambda: sink.in_progress == 0, timeout=30, what="the sink to settle")
     in_flight = set(
         Notification.objects.filter(pk__in=ids, state=State.SENDING).values_list(
             "pk", flat=True
