@@ -20,7 +20,7 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.record_heartbeat",
         "schedule": 60.0,
     },
-    # Due notifications, read from the database (networks/outbox.py). A sweep
+    # Due notifications, read from the database (networks/outbox/services.py). A sweep
     # still queued when the next one is sent is dropped (expires): on a busy
     # worker, sweeps piling up would stand in front of the deliveries they
     # hand out, and the next sweep finds the same rows anyway.
@@ -46,7 +46,7 @@ app.conf.beat_schedule = {
         "task": "networks.tasks.aid_housekeeping",
         "schedule": 3600.0,
     },
-    # Notifications done with for 90 days (networks/outbox.py, `purge`).
+    # Notifications done with for 90 days (networks/outbox/services.py, `purge`).
     "purge-notifications": {
         "task": "networks.tasks.purge_notifications",
         "schedule": 86400.0,

@@ -161,7 +161,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# The notification outbox (networks/outbox.py). Beat sweeps for due rows every
+# The notification outbox (networks/outbox/services.py). Beat sweeps for due rows every
 # NOTIFICATION_SWEEP_SECONDS; a row queued or being sent for longer than the
 # lease is taken again; failed sends wait NOTIFICATION_RETRY_DELAYS seconds
 # (one per attempt, the last repeating). Writing a due row also asks a worker
@@ -200,7 +200,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Organizer] "
 # allauth's limiter (in the shared cache) also guards our public signup form.
 ACCOUNT_RATE_LIMITS = {
     "guest_signup": "10/h/ip",
-    # Keyed by a salted hash of the address (networks.response_views), so not
+    # Keyed by a salted hash of the address (networks.http.client_key), so not
     # even the cache holds a reporter's IP address.
     "report": "20/h/key",
     "aid_request": "10/h/key",
@@ -218,7 +218,7 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
-# Mutual aid: keys that seal requesters' contacts (networks/aid_crypto.py),
+# Mutual aid: keys that seal requesters' contacts (networks/sealing.py),
 # comma-separated Fernet keys, newest first. Development makes one in .local/.
 AID_CONTACT_KEYS = env_list("AID_CONTACT_KEYS", [])
 if not AID_CONTACT_KEYS and DEBUG:

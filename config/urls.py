@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from networks.views import healthz
+from networks.outbox.views import healthz
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -11,8 +11,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("rr/", include("networks.urls")),
-    path("aid/", include("networks.aid_urls")),
+    path("rr/", include("networks.rapid_response.urls")),
+    path("aid/", include("networks.mutual_aid.urls")),
     path("", include("events.urls")),
     prefix_default_language=False,
 )

@@ -38,8 +38,6 @@ from events.models import (
     Signup,
     SignupStatus,
 )
-from networks import selectors as network_selectors
-from networks import services as network_services
 from networks.models import (
     ORGANIZING_ROLES,
     Invitation,
@@ -47,6 +45,8 @@ from networks.models import (
     OrganizationKind,
     Role,
 )
+from networks.organizations import selectors as network_selectors
+from networks.organizations import services as network_services
 
 
 def organizing_action(user, action_id: int) -> Action:

@@ -33,9 +33,9 @@ from events.models import (
     Signup,
     SignupStatus,
 )
-from networks import outbox
-from networks import selectors as network_selectors
 from networks.models import Notification, NotificationKind, NotificationState
+from networks.organizations import selectors as network_selectors
+from networks.outbox import services as outbox
 
 Kind = NotificationKind
 

@@ -25,7 +25,6 @@ from events.models import (
     Signup,
     SignupStatus,
 )
-from networks import aid
 from networks.geocoding import GeocodeStatus, geocode
 from networks.models import (
     ORGANIZING_ROLES,
@@ -35,7 +34,8 @@ from networks.models import (
     Membership,
     Role,
 )
-from networks.services import record, unique_slug
+from networks.mutual_aid import services as mutual_aid
+from networks.organizations.services import record, unique_slug
 from networks.transactions import retry_conflicts
 
 
@@ -319,7 +319,8 @@ def _promote(shift: Shift) -> list[Signup]:
 
 # Organizers: actions and shifts of their organization. Every change is in the
 # organization's audit log (who, when, what changed). Callers check that the
-# actor may organize for the organization (networks.selectors.can_organize).
+# actor may organize for the organization
+# (networks.organizations.selectors.can_organize).
 
 ACTION_EDITABLE = [
     "title",
@@ -666,7 +667,7 @@ def delete_account(*, user) -> None:
             )
         )
     )
-    aid.release_everything_of(user)
+    mutual_aid.release_everything_of(user)
     AuditEntry.objects.filter(subject__iexact=user.email).update(subject="")
     user.delete()
 

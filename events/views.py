@@ -31,11 +31,11 @@ from events.models import (
     Signup,
     SignupStatus,
 )
-from networks import selectors as network_selectors
-from networks import services as network_services
 from networks.models import FeedToken, NotificationPreference, Organization
-from networks.models.aid import AidMember, AidOffer
-from networks.models.response import Alert, NetworkMember, OnCall, Training
+from networks.models.mutual_aid import AidMember, AidOffer
+from networks.models.rapid_response import Alert, NetworkMember, OnCall, Training
+from networks.organizations import selectors as network_selectors
+from networks.organizations import services as network_services
 from networks.pagination import paginate
 
 PAGE_SIZE = 20

@@ -2,15 +2,16 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from networks import outbox
 from networks.models import (
     Heartbeat,
     Notification,
     Organization,
     SourceDocument,
 )
-from networks.models.aid import AidCount, AidNetwork, AidRequest
-from networks.models.response import Report, ResponseNetwork
+from networks.models.mutual_aid import AidCount, AidNetwork, AidRequest
+from networks.models.rapid_response import Report, ResponseNetwork
+from networks.outbox import selectors as outbox_selectors
+from networks.outbox import services as outbox
 
 
 @admin.register(SourceDocument)
@@ -66,7 +67,7 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "outbox": outbox.stats()}
+        extra_context = {**(extra_context or {}), "outbox": outbox_selectors.stats()}
         return super().changelist_view(request, extra_context=extra_context)
 
     @admin.action(description=_("Send the chosen failed notifications again"))

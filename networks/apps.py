@@ -7,7 +7,9 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Organizations and networks")
 
     def ready(self):
-        from networks import aid_notices, alerts, checks  # noqa: F401 - registers
+        from networks import checks  # noqa: F401 - registers the system checks
+        from networks.mutual_aid import notices as mutual_aid_notices
+        from networks.rapid_response import notices as rapid_response_notices
 
-        alerts.register()
-        aid_notices.register()
+        rapid_response_notices.register()
+        mutual_aid_notices.register()

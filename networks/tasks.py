@@ -1,65 +1,26 @@
-from celery import shared_task
-from django.db import DatabaseError
+"""Every Celery task of the lower layer, found here by Celery's autodiscovery.
 
-from networks import aid, outbox, response, services
+Each wing keeps its own tasks in its `tasks.py`. Their names stay
+"networks.tasks.<name>" (set explicitly there): the beat schedule, queued
+messages and running deployments know them by that name, so moving the code
+between modules must not rename them.
+"""
 
-
-# A database hiccup (a lock, a dropped connection) is retried within seconds
-# rather than waiting a whole minute for the next beat.
-@shared_task(
-    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=5
+from networks.mutual_aid.tasks import aid_housekeeping
+from networks.organizations.tasks import record_heartbeat
+from networks.outbox.tasks import (
+    deliver_notifications,
+    purge_notifications,
+    sweep_notifications,
 )
-def record_heartbeat(name: str = "beat") -> None:
-    services.record_heartbeat(name=name)
+from networks.rapid_response.tasks import apply_report_retention, escalate_alerts
 
-
-@shared_task(
-    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
-)
-def sweep_notifications() -> int:
-    """Every minute (beat): hand due notifications to delivery tasks, by id."""
-    outbox.recover()
-    chunks = outbox.queue_due()
-    for ids in chunks:
-        deliver_notifications.delay(ids)
-    outbox.record_sweep()
-    return sum(len(ids) for ids in chunks)
-
-
-# No automatic retry: a row that is not delivered stays pending or sending in
-# the database, and the sweep takes it again after the lease.
-@shared_task
-def deliver_notifications(ids: list[int]) -> dict[str, int]:
-    return outbox.deliver(ids)
-
-
-@shared_task(
-    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
-)
-def escalate_alerts() -> int:
-    """Every minute: reports nobody is going to get the next on-call group."""
-    return response.escalate()
-
-
-@shared_task(
-    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
-)
-def apply_report_retention() -> dict[str, int]:
-    """Hourly: each network's retention schedule for reports."""
-    return response.apply_retention()
-
-
-@shared_task(
-    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
-)
-def aid_housekeeping() -> dict[str, int]:
-    """Hourly: remind coordinators, expire stale requests, purge old details."""
-    return aid.housekeeping()
-
-
-@shared_task(
-    autoretry_for=(DatabaseError,), retry_backoff=1, retry_jitter=False, max_retries=3
-)
-def purge_notifications() -> int:
-    """Daily: notifications done with for 90 days are deleted."""
-    return outbox.purge()
+__all__ = [
+    "aid_housekeeping",
+    "apply_report_retention",
+    "deliver_notifications",
+    "escalate_alerts",
+    "purge_notifications",
+    "record_heartbeat",
+    "sweep_notifications",
+]

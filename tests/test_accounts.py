@@ -14,7 +14,7 @@ from django.core import mail
 
 from events.services import sign_up
 from networks.models import AuditEntry
-from networks.services import create_organization, set_member
+from networks.organizations.services import create_organization, set_member
 from tests.factories import ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The lower layer's data, one module per concern; import from here."""
 
-from networks.models import aid, response  # noqa: F401 - registers their models
+from networks.models import mutual_aid, rapid_response  # noqa: F401 - registers them
 from networks.models.notifications import (
     Notification,
     NotificationKind,

@@ -1,7 +1,7 @@
 """People's notification choices, and the outbox every message goes through.
 
 Every message the app sends to a person is a row here first; a periodic task
-claims due rows and delivers them. See networks/outbox.py for the rules that
+claims due rows and delivers them. See networks/outbox/services.py for the rules that
 keep a row from being lost or sent twice.
 """
 

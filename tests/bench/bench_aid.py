@@ -33,8 +33,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from networks import aid, aid_crypto  # noqa: E402
-from networks.models.aid import (  # noqa: E402
+from networks import sealing  # noqa: E402
+from networks.models.mutual_aid import (  # noqa: E402
     AidKind,
     AidOffer,
     AidRequest,
@@ -42,7 +42,8 @@ from networks.models.aid import (  # noqa: E402
     RequestStatus,
     Urgency,
 )
-from networks.services import create_organization  # noqa: E402
+from networks.mutual_aid import services as mutual_aid  # noqa: E402
+from networks.organizations.services import create_organization  # noqa: E402
 
 ZIPS = [f"606{n:02d}" for n in range(50)]
 LANGUAGES = ["en", "es", "pt", "ht"]
@@ -55,10 +56,10 @@ def network_of(tag: str, requests: int, offers: int):
         user=coordinator, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DP"}
     )
     organization = create_organization(user=coordinator, name=tag, kind="network")
-    network = aid.create_network(
+    network = mutual_aid.create_network(
         organization=organization, values={"name": tag, "timezone": "America/Chicago"}
     )
-    aid.give_role(network=network, user=coordinator, role=AidRole.COORDINATOR)
+    mutual_aid.give_role(network=network, user=coordinator, role=AidRole.COORDINATOR)
     helpers = User.objects.bulk_create(
         User(username=f"h-{tag}-{i}", email=f"h-{tag}-{i}@example.org")
         for i in range(max(1, offers // 4))
@@ -75,7 +76,7 @@ def network_of(tag: str, requests: int, offers: int):
         )
         for i in range(offers)
     )
-    sealed = aid_crypto.seal("+1 312 555 0100")
+    sealed = sealing.seal("+1 312 555 0100")
     now = timezone.now()
     AidRequest.objects.bulk_create(
         AidRequest(

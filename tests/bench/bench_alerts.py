@@ -39,20 +39,21 @@ from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from networks import outbox, response  # noqa: E402
 from networks.models import (  # noqa: E402
     Heartbeat,
     Notification,
     NotificationKind,
     NotificationState,
 )
-from networks.models.response import (  # noqa: E402
+from networks.models.rapid_response import (  # noqa: E402
     NetworkMember,
     OnCall,
     Report,
     ResponseRole,
 )
-from networks.services import create_organization  # noqa: E402
+from networks.organizations.services import create_organization  # noqa: E402
+from networks.outbox import services as outbox  # noqa: E402
+from networks.rapid_response import services as rapid_response  # noqa: E402
 from tests.live import wait_for  # noqa: E402
 
 
@@ -65,7 +66,7 @@ def network_with(responders: int, tag: str):
     organization = create_organization(
         user=users[0], name=f"Bench {tag}", kind="network"
     )
-    network = response.create_network(
+    network = rapid_response.create_network(
         organization=organization,
         values={
             "name": f"Bench {tag}",
@@ -87,7 +88,7 @@ def network_with(responders: int, tag: str):
         ]
     )
     now = timezone.now()
-    slot = response.add_slot(
+    slot = rapid_response.add_slot(
         network=network,
         starts_at=now - dt.timedelta(hours=1),
         ends_at=now + dt.timedelta(hours=6),
@@ -95,7 +96,7 @@ def network_with(responders: int, tag: str):
         places=responders,
     )
     OnCall.objects.bulk_create(OnCall(slot=slot, user=u) for u in people)
-    report = response.submit_report(
+    report = rapid_response.submit_report(
         network=network,
         values={
             "kind": "workplace_raid",
@@ -105,12 +106,12 @@ def network_with(responders: int, tag: str):
             "location": "Warehouse on S Halsted",
         },
     )
-    response.verify(report=report, verifier=verifiers[0], method="on_scene")
+    rapid_response.verify(report=report, verifier=verifiers[0], method="on_scene")
     return report, verifiers[1]
 
 
 def confirm(report: Report, verifier) -> None:
-    response.verify(report=report, verifier=verifier, method="photo")
+    rapid_response.verify(report=report, verifier=verifier, method="photo")
 
 
 def query_figures(sizes) -> None:

@@ -51,12 +51,12 @@ from events.models import (  # noqa: E402
     Signup,
     SignupStatus,
 )
-from networks import outbox  # noqa: E402
 from networks.models import (  # noqa: E402
     Notification,
     NotificationKind,
     NotificationState,
 )
+from networks.outbox import services as outbox  # noqa: E402
 from tests.live import wait_for  # noqa: E402
 
 SHIFTS = 100

@@ -32,7 +32,7 @@ from django.test import Client  # noqa: E402
 
 from events.models import Signup, SignupStatus  # noqa: E402
 from events.services import sign_up  # noqa: E402
-from networks.services import create_organization  # noqa: E402
+from networks.organizations.services import create_organization  # noqa: E402
 from tests.factories import (  # noqa: E402
     ActionFactory,
     ShiftFactory,

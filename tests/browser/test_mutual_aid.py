@@ -4,7 +4,7 @@ fulfilled, each step in a real browser."""
 import pytest
 from playwright.sync_api import expect
 
-from networks.models.aid import AidRequest
+from networks.models.mutual_aid import AidRequest
 from tests.browser.conftest import logged_in_page
 from tests.networks.aid_world import build
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from events.models import Action
 from events.services import sign_up
-from networks.services import create_organization
+from networks.organizations.services import create_organization
 from tests.browser.conftest import logged_in_page
 from tests.factories import UserFactory
 

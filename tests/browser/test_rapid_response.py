@@ -4,7 +4,7 @@ a responder says they are going; the dispatcher sees it."""
 import pytest
 from playwright.sync_api import expect
 
-from networks.models.response import Report
+from networks.models.rapid_response import Report
 from tests.browser.conftest import logged_in_page
 from tests.networks.response_world import build
 

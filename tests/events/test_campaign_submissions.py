@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.models import Campaign, CampaignReview
 from events.services import sign_up
-from networks.services import create_organization
+from networks.organizations.services import create_organization
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

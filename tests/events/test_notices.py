@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from events import services
 from events.models import ActionStatus, DatePrecision, SignupStatus
-from networks import outbox
 from networks.models import (
     Membership,
     Notification,
@@ -24,6 +23,7 @@ from networks.models import (
     NotificationState,
     Role,
 )
+from networks.outbox import services as outbox
 from tests.factories import (
     ActionFactory,
     OrganizationFactory,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from events.models import Action, ActionStatus, Shift, Signup, SignupStatus
 from events.services import sign_up
 from networks.models import AuditEntry, Invitation, Membership, Role
-from networks.services import create_organization, set_member
+from networks.organizations.services import create_organization, set_member
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from events.models import ActionStatus
 from events.services import cancel_signup, sign_up
 from networks.models import Role
-from networks.services import create_organization, feed_token, set_member
+from networks.organizations.services import create_organization, feed_token, set_member
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from events.models import GuestSignupRequest, Signup
 from events.services import purge_personal_data
 from events.tasks import purge_personal_data as purge_task
 from networks.models import Invitation
-from networks.services import create_organization
+from networks.organizations.services import create_organization
 from tests.factories import ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

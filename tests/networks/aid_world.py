@@ -1,9 +1,9 @@
 """A mutual-aid network with a coordinator, helpers and their offers."""
 
-from networks import aid
 from networks.models import Membership, Role
-from networks.models.aid import AidRole, ClaimMode
-from networks.services import create_organization
+from networks.models.mutual_aid import AidRole, ClaimMode
+from networks.mutual_aid import services as mutual_aid
+from networks.organizations.services import create_organization
 from tests.factories import UserFactory
 from tests.networks.response_world import with_mfa
 
@@ -18,7 +18,7 @@ def build(*, claim_mode=ClaimMode.CLAIM, name="Pilsen Mutual Aid"):
     tag = name[:4].lower()
     admin = UserFactory(email=f"aid-admin-{tag}@example.org")
     organization = create_organization(user=admin, name=f"{name} org", kind="network")
-    network = aid.create_network(
+    network = mutual_aid.create_network(
         organization=organization,
         values={
             "name": name,
@@ -28,7 +28,7 @@ def build(*, claim_mode=ClaimMode.CLAIM, name="Pilsen Mutual Aid"):
         },
     )
     coordinator = with_mfa(in_org(organization, f"coordinator-{tag}@example.org"))
-    aid.give_role(network=network, user=coordinator, role=AidRole.COORDINATOR)
+    mutual_aid.give_role(network=network, user=coordinator, role=AidRole.COORDINATOR)
     helpers = {}
     for key, values in {
         "driver": {
@@ -51,8 +51,8 @@ def build(*, claim_mode=ClaimMode.CLAIM, name="Pilsen Mutual Aid"):
         },
     }.items():
         person = in_org(organization, f"{key.replace(' ', '-')}-{tag}@example.org")
-        aid.give_role(network=network, user=person, role=AidRole.HELPER)
-        aid.add_offer(network=network, helper=person, values=values)
+        mutual_aid.give_role(network=network, user=person, role=AidRole.HELPER)
+        mutual_aid.add_offer(network=network, helper=person, values=values)
         helpers[key] = person
     people = {
         "admin": admin,
@@ -81,7 +81,7 @@ def ask_data(**overrides) -> dict:
 
 
 def request_values(**overrides) -> dict:
-    """What `aid.submit_request` takes besides the contact."""
+    """What `mutual_aid.submit_request` takes besides the contact."""
     data = ask_data(**overrides)
     data.pop("contact")
     return {**data, "amount": data.get("amount")}

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from networks import response
 from networks.models import Membership, Role
-from networks.models.response import MFA_ROLES, ROLE_TRAINING, ResponseRole
-from networks.services import create_organization
+from networks.models.rapid_response import MFA_ROLES, ROLE_TRAINING, ResponseRole
+from networks.organizations.services import create_organization
+from networks.rapid_response import services as rapid_response
 from tests.factories import UserFactory
 
 GPS_IFD = 0x8825
@@ -32,14 +32,14 @@ def member_with(network, role, *, email, mfa=None):
     )
     training = ROLE_TRAINING.get(role)
     if training:
-        response.record_training(
+        rapid_response.record_training(
             network=network,
             user=user,
             kind=training,
             completed_on=dt.date(2026, 1, 10),
             actor=None,
         )
-    response.give_role(network=network, user=user, role=role)
+    rapid_response.give_role(network=network, user=user, role=role)
     if role in MFA_ROLES if mfa is None else mfa:
         with_mfa(user)
     return user
@@ -48,7 +48,7 @@ def member_with(network, role, *, email, mfa=None):
 def build(name="Southwest Side Rapid Response", city="Chicago"):
     admin = UserFactory(email=f"admin-{name[:5].lower()}@example.org")
     organization = create_organization(user=admin, name=f"{name} org", kind="network")
-    network = response.create_network(
+    network = rapid_response.create_network(
         organization=organization,
         values={
             "name": name,
@@ -93,14 +93,14 @@ def build(name="Southwest Side Rapid Response", city="Chicago"):
     people["org member"] = member
     people["stranger"] = UserFactory(email=f"stranger-{tag}@example.org")
     now = timezone.now()
-    first = response.add_slot(
+    first = rapid_response.add_slot(
         network=network,
         starts_at=now - dt.timedelta(hours=1),
         ends_at=now + dt.timedelta(hours=8),
         tier=1,
         places=5,
     )
-    second = response.add_slot(
+    second = rapid_response.add_slot(
         network=network,
         starts_at=now - dt.timedelta(hours=1),
         ends_at=now + dt.timedelta(hours=8),
@@ -108,8 +108,8 @@ def build(name="Southwest Side Rapid Response", city="Chicago"):
         places=5,
     )
     for who in ("responder", "responder 2"):
-        response.take_slot(slot_id=first.pk, user=people[who])
-    response.take_slot(slot_id=second.pk, user=people["second group"])
+        rapid_response.take_slot(slot_id=first.pk, user=people[who])
+    rapid_response.take_slot(slot_id=second.pk, user=people["second group"])
     return {"network": network, "people": people, "slots": [first, second]}
 
 

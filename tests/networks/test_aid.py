@@ -18,9 +18,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from networks import aid, aid_crypto, outbox
+from networks import sealing
 from networks.models import Notification
-from networks.models.aid import AidCount, AidRequest, ClaimMode, Fund, Pledge
+from networks.models.mutual_aid import AidCount, AidRequest, ClaimMode, Fund, Pledge
+from networks.mutual_aid import services as mutual_aid
+from networks.outbox import services as outbox
 from tests.networks.aid_world import CONTACT, ask_data, build, request_values
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +60,7 @@ def test_the_whole_path_from_asking_to_counts(client, world):
     assert request.status == "submitted" and request.language == "es"
     # At rest the database holds no readable contact.
     assert "555" not in raw_row(request.pk) and "WhatsApp" not in raw_row(request.pk)
-    assert aid.contact_of(request) == CONTACT
+    assert mutual_aid.contact_of(request) == CONTACT
 
     client.force_login(people["coordinator"])
     page = client.get(f"/aid/{network.slug}/coordinate/").content.decode()
@@ -90,7 +92,7 @@ def test_the_whole_path_from_asking_to_counts(client, world):
     assert "Fulfilled: Food" in fulfilled.subject
 
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
-        assert aid.housekeeping()["purged"] == 1
+        assert mutual_aid.housekeeping()["purged"] == 1
     assert not AidRequest.objects.exists()
     assert not Notification.objects.filter(target_id=request.pk).exists()
     [count] = AidCount.objects.all()
@@ -100,7 +102,7 @@ def test_the_whole_path_from_asking_to_counts(client, world):
 def test_nobody_else_sees_the_contact(client, world):
     ask(client, world)
     request = AidRequest.objects.get()
-    aid.publish(request=request)
+    mutual_aid.publish(request=request)
     url = f"/aid/{world['network'].slug}/requests/{request.pk}/"
     for who in ("driver", "far grocer", "org member", "stranger", "admin"):
         client.force_login(world["people"][who])
@@ -116,7 +118,7 @@ def test_coordinators_assign_in_assign_mode(client):
     people, network = world["people"], world["network"]
     ask(client, world)
     request = AidRequest.objects.get()
-    aid.publish(request=request)
+    mutual_aid.publish(request=request)
     send_due()
     client.force_login(people["grocer"])
     assert (
@@ -136,15 +138,15 @@ def test_coordinators_assign_in_assign_mode(client):
 
 
 def test_a_taken_request_cannot_be_taken_again(world):
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
-    aid.publish(request=request)
-    aid.take(
+    mutual_aid.publish(request=request)
+    mutual_aid.take(
         request_id=request.pk, helper=world["people"]["grocer"], by_coordinator=False
     )
-    with pytest.raises(aid.AidError, match="Someone else"):
-        aid.take(
+    with pytest.raises(mutual_aid.AidError, match="Someone else"):
+        mutual_aid.take(
             request_id=request.pk,
             helper=world["people"]["driver"],
             by_coordinator=False,
@@ -154,15 +156,15 @@ def test_a_taken_request_cannot_be_taken_again(world):
 
 
 def test_suggestions_rank_by_place_and_language(world):
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
-    anywhere = aid.add_offer(
+    anywhere = mutual_aid.add_offer(
         network=world["network"],
         helper=world["people"]["driver"],
         values={"kind": "food", "description": "Food bank runs", "languages": ["en"]},
     )
-    [first, second] = aid.suggestions_for([request])[request.pk]
+    [first, second] = mutual_aid.suggestions_for([request])[request.pk]
     assert first.offer.helper == world["people"]["grocer"]
     assert first.reasons == ["zip", "language"]
     assert (second.offer, second.reasons) == (anywhere, ["anywhere"])
@@ -170,18 +172,18 @@ def test_suggestions_rank_by_place_and_language(world):
 
 
 def test_unclaimed_requests_remind_coordinators_once_then_expire(world):
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
-    aid.publish(request=request)
+    mutual_aid.publish(request=request)
     send_due()
     with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
-        assert aid.housekeeping()["reminded"] == 1
-        assert aid.housekeeping()["reminded"] == 0
+        assert mutual_aid.housekeeping()["reminded"] == 1
+        assert mutual_aid.housekeeping()["reminded"] == 0
         [stale] = send_due()
     assert "Nobody has taken this request yet" in stale.subject
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
-        assert aid.housekeeping()["expired"] == 1
+        assert mutual_aid.housekeeping()["expired"] == 1
     request.refresh_from_db()
     assert request.status == "expired"
 
@@ -251,7 +253,7 @@ def test_coordinators_need_two_factor(client, world):
 
 
 def test_keys_rotate_without_losing_a_contact(world, settings):
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
     old = settings.AID_CONTACT_KEYS[0]
@@ -260,29 +262,29 @@ def test_keys_rotate_without_losing_a_contact(world, settings):
     call_command("reseal_aid_contacts", stdout=io.StringIO())
     settings.AID_CONTACT_KEYS = [new]
     request.refresh_from_db()
-    assert aid.contact_of(request) == CONTACT
+    assert mutual_aid.contact_of(request) == CONTACT
     settings.AID_CONTACT_KEYS = [old]  # the old key alone opens nothing now
-    assert aid.contact_of(request) == ""
+    assert mutual_aid.contact_of(request) == ""
 
 
 def test_without_a_key_nothing_is_stored_in_clear(world, settings):
     settings.AID_CONTACT_KEYS = []
     with pytest.raises(Exception, match="AID_CONTACT_KEYS is not set"):
-        aid_crypto.seal(CONTACT)
+        sealing.seal(CONTACT)
 
 
 def test_funds_show_progress_and_refuse_impossible_payments(client, world):
-    fund = aid.create_fund(
+    fund = mutual_aid.create_fund(
         network=world["network"],
         values={"name": "Bond fund", "kind": "bond", "goal": Decimal("5000")},
     )
-    pledge = aid.add_pledge(fund=fund, amount=Decimal("1000"), label="Parish")
-    aid.record_payment(pledge=pledge, amount=Decimal("400"))
-    with pytest.raises(aid.AidError, match="more than the rest"):
-        aid.record_payment(pledge=pledge, amount=Decimal("601"))
-    with pytest.raises(aid.AidError, match="More is paid"):
-        aid.add_pledge(fund=fund, amount=Decimal("10"), paid=Decimal("11"))
-    assert aid.progress(fund)["percent_paid"] == 8
+    pledge = mutual_aid.add_pledge(fund=fund, amount=Decimal("1000"), label="Parish")
+    mutual_aid.record_payment(pledge=pledge, amount=Decimal("400"))
+    with pytest.raises(mutual_aid.AidError, match="more than the rest"):
+        mutual_aid.record_payment(pledge=pledge, amount=Decimal("601"))
+    with pytest.raises(mutual_aid.AidError, match="More is paid"):
+        mutual_aid.add_pledge(fund=fund, amount=Decimal("10"), paid=Decimal("11"))
+    assert mutual_aid.progress(fund)["percent_paid"] == 8
     page = client.get(f"/aid/{world['network'].slug}/funds/{fund.slug}/")
     assert "US$400.00 received and US$1,000.00 pledged of US$5,000.00" in (
         page.content.decode()
@@ -298,7 +300,7 @@ def test_funds_show_progress_and_refuse_impossible_payments(client, world):
 
 def test_another_networks_ids_answer_404(client, world):
     other = build(name="Little Village Aid")
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
     client.force_login(other["people"]["coordinator"])
@@ -344,14 +346,18 @@ PEOPLE = [
 @pytest.mark.parametrize("who", PEOPLE)
 def test_permission_table(client, world, who):
     network = world["network"]
-    fund = aid.create_fund(
+    fund = mutual_aid.create_fund(
         network=network, values={"name": "Rent", "kind": "rent", "goal": 100}
     )
-    pledge = aid.add_pledge(fund=fund, amount=Decimal("10"))
-    held = aid.submit_request(network=network, values=request_values(), contact=CONTACT)
-    aid.publish(request=held)
-    aid.take(request_id=held.pk, helper=world["people"]["grocer"], by_coordinator=False)
-    fresh = aid.submit_request(
+    pledge = mutual_aid.add_pledge(fund=fund, amount=Decimal("10"))
+    held = mutual_aid.submit_request(
+        network=network, values=request_values(), contact=CONTACT
+    )
+    mutual_aid.publish(request=held)
+    mutual_aid.take(
+        request_id=held.pk, helper=world["people"]["grocer"], by_coordinator=False
+    )
+    fresh = mutual_aid.submit_request(
         network=network, values=request_values(), contact=CONTACT
     )
     offer = world["people"]["driver"].aid_offers.get()
@@ -396,12 +402,12 @@ def test_permission_table(client, world, who):
 
 
 def test_a_helper_leaving_reopens_their_requests(client, world):
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
-    aid.publish(request=request)
+    mutual_aid.publish(request=request)
     helper = world["people"]["grocer"]
-    aid.take(request_id=request.pk, helper=helper, by_coordinator=False)
+    mutual_aid.take(request_id=request.pk, helper=helper, by_coordinator=False)
     client.force_login(helper)
     data = client.get("/me/data.json").json()
     assert data["mutual_aid_roles"][0]["role"] == "helper"
@@ -425,11 +431,11 @@ def test_the_organizations_public_page_links_to_its_networks(client, world):
 
 def test_purged_requests_leave_one_count_per_month_kind_and_outcome(world):
     for _ in range(3):
-        request = aid.submit_request(
+        request = mutual_aid.submit_request(
             network=world["network"], values=request_values(), contact=CONTACT
         )
-        aid.close(request=request)
+        mutual_aid.close(request=request)
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
-        assert aid.housekeeping()["purged"] == 3
+        assert mutual_aid.housekeeping()["purged"] == 3
     [count] = AidCount.objects.all()
     assert (count.kind, count.outcome, count.count) == ("food", "closed", 3)

@@ -5,8 +5,8 @@ mail holds the requester's contact."""
 
 import pytest
 
-from networks import aid
-from networks.models.aid import AidRequest
+from networks.models.mutual_aid import AidRequest
+from networks.mutual_aid import services as mutual_aid
 from tests.live import wait_for
 from tests.networks.aid_world import CONTACT, build, request_values
 
@@ -17,14 +17,16 @@ def test_publish_claim_fulfil_reach_the_mail_server(workers, sink):
     world = build()
     people = world["people"]
     workers()
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=world["network"], values=request_values(), contact=CONTACT
     )
-    aid.publish(request=request)
+    mutual_aid.publish(request=request)
     wait_for(lambda: sink.count() >= 1, timeout=60, what="the match notice")
-    aid.take(request_id=request.pk, helper=people["grocer"], by_coordinator=False)
+    mutual_aid.take(
+        request_id=request.pk, helper=people["grocer"], by_coordinator=False
+    )
     wait_for(lambda: sink.count() >= 2, timeout=60, what="the claim notice")
-    aid.fulfil(request=AidRequest.objects.get(pk=request.pk))
+    mutual_aid.fulfil(request=AidRequest.objects.get(pk=request.pk))
     wait_for(lambda: sink.count() >= 3, timeout=60, what="the fulfilment notice")
 
     got = [(r.to[0], r.subject) for r in sink.received]

@@ -4,8 +4,8 @@ shows that several helpers are then told the request is theirs."""
 
 import pytest
 
-from networks import aid
-from networks.models.aid import AidRequest, AidRole
+from networks.models.mutual_aid import AidRequest, AidRole
+from networks.mutual_aid import services as mutual_aid
 from tests.concurrency import Race, held, postgres_only, wait_for_lock_waiters
 from tests.networks.aid_world import CONTACT, build, in_org, request_values
 
@@ -25,16 +25,16 @@ def claim_race(world, n: int, *, conditional: bool) -> tuple[int, str]:
     helpers = []
     for i in range(HELPERS):
         person = in_org(network.organization, f"racer-{n}-{i}@example.org")
-        aid.give_role(network=network, user=person, role=AidRole.HELPER)
+        mutual_aid.give_role(network=network, user=person, role=AidRole.HELPER)
         helpers.append(person)
-    request = aid.submit_request(
+    request = mutual_aid.submit_request(
         network=network, values=request_values(), contact=CONTACT
     )
-    aid.publish(request=request)
+    mutual_aid.publish(request=request)
     winners = []
 
     def claim(person):
-        aid.take(
+        mutual_aid.take(
             request_id=request.pk,
             helper=person,
             by_coordinator=False,
@@ -48,7 +48,7 @@ def claim_race(world, n: int, *, conditional: bool) -> tuple[int, str]:
         racing = Race([lambda p=p: claim(p) for p in helpers])
         wait_for_lock_waiters(HELPERS)
     errors = racing.join()
-    assert all(isinstance(e, aid.AidError) for e in errors), errors
+    assert all(isinstance(e, mutual_aid.AidError) for e in errors), errors
     row = AidRequest.objects.select_related("helper").get(pk=request.pk)
     assert row.status == "claimed"
     return len(winners), row.helper.email, winners

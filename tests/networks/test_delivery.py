@@ -1,6 +1,6 @@
 """Delivery through a real SMTP server, real Celery workers and real Redis.
 
-The outbox's promise (networks/outbox.py): every notification is sent, once,
+The outbox's promise (networks/outbox/services.py): every notification is sent, once,
 at its time, whatever happens to the broker or a worker, with one documented
 exception: a worker that dies between the mail server accepting a message and
 the row being marked sent causes one second copy of that message.
@@ -22,13 +22,13 @@ from django.utils import timezone
 
 from events import services
 from events.models import ActionStatus, DatePrecision, Signup
-from networks import outbox
 from networks.models import (
     Heartbeat,
     Notification,
     NotificationKind,
     NotificationState,
 )
+from networks.outbox import services as outbox
 from tests.concurrency import (
     Race,
     held,

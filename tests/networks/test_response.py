@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from PIL import Image
 
-from networks import outbox, response
 from networks.models import Notification, NotificationKind
-from networks.models.response import (
+from networks.models.rapid_response import (
     Alert,
     AlertAnswer,
     NetworkMember,
@@ -29,6 +28,8 @@ from networks.models.response import (
     ReportStatus,
     ResponseRole,
 )
+from networks.outbox import services as outbox
+from networks.rapid_response import services as rapid_response
 from tests.networks.response_world import (
     GPS_IFD,
     build,
@@ -159,25 +160,27 @@ def test_nobody_answering_escalates_to_the_next_group_once(client, world):
     post_report(client, world, urgent="on")
     report = Report.objects.get()
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=9)):
-        assert response.escalate() == 0
+        assert rapid_response.escalate() == 0
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
-        assert response.escalate() == 1
-        assert response.escalate() == 0  # the wait starts again
+        assert rapid_response.escalate() == 1
+        assert rapid_response.escalate() == 0  # the wait starts again
     assert set(Alert.objects.filter(tier=2).values_list("responder", flat=True)) == {
         people["second group"].pk
     }
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=30)):
-        assert response.escalate() == 0  # no third group: said once, on the timeline
-        assert response.escalate() == 0
+        assert (
+            rapid_response.escalate() == 0
+        )  # no third group: said once, on the timeline
+        assert rapid_response.escalate() == 0
     assert report.timeline.filter(what="nobody left").count() == 1
 
 
 def test_an_accepted_alert_stops_escalation(client, world):
     post_report(client, world, urgent="on")
     alert = Alert.objects.first()
-    response.answer_alert(alert=alert, accept=True)
+    rapid_response.answer_alert(alert=alert, accept=True)
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
-        assert response.escalate() == 0
+        assert rapid_response.escalate() == 0
 
 
 def test_responders_are_matched_by_the_slots_area(client, world):
@@ -289,9 +292,11 @@ def test_the_public_form_is_rate_limited(client, world, settings):
 def test_roles_that_need_training_are_refused_without_it(world):
     network = world["network"]
     person = world["people"]["org member"]
-    with pytest.raises(response.ResponseError, match="needs Dispatch training"):
-        response.give_role(network=network, user=person, role=ResponseRole.DISPATCHER)
-    response.give_role(network=network, user=person, role=ResponseRole.SUPPORT)
+    with pytest.raises(rapid_response.ResponseError, match="needs Dispatch training"):
+        rapid_response.give_role(
+            network=network, user=person, role=ResponseRole.DISPATCHER
+        )
+    rapid_response.give_role(network=network, user=person, role=ResponseRole.SUPPORT)
     assert NetworkMember.objects.filter(user=person).count() == 1
 
 
@@ -315,16 +320,22 @@ def test_retention_deletes_coarsens_and_keeps_what_it_should(client, world):
         post_report(client, world, neighbourhood="Old confirmed")
         confirmed = Report.objects.get(neighbourhood="Old confirmed")
         for who in ("verifier", "verifier 2"):
-            response.verify(report=confirmed, verifier=people[who], method="photo")
+            rapid_response.verify(
+                report=confirmed, verifier=people[who], method="photo"
+            )
     client.post(
         f"/rr/{network.slug}/report/",
         {**report_data(neighbourhood="Fresh"), "photos": [jpeg_with_gps()]},
     )
     fresh = Report.objects.get(neighbourhood="Fresh")
-    response.set_status(report=fresh, actor=people["dispatcher"], status="closed")
+    rapid_response.set_status(report=fresh, actor=people["dispatcher"], status="closed")
     photo_name = fresh.photos.get().image.name
 
-    assert response.apply_retention() == {"reports": 1, "contacts": 1, "places": 1}
+    assert rapid_response.apply_retention() == {
+        "reports": 1,
+        "contacts": 1,
+        "places": 1,
+    }
     assert not Report.objects.filter(neighbourhood="Old rumour").exists()
     confirmed.refresh_from_db()
     assert confirmed.contact == "" and confirmed.contact_purged_at
@@ -333,7 +344,11 @@ def test_retention_deletes_coarsens_and_keeps_what_it_should(client, world):
     assert fresh.location == "" and fresh.neighbourhood == "Fresh"
     assert fresh.contact  # 30 days not over yet
     assert fresh.photos.get().image.name == photo_name
-    assert response.apply_retention() == {"reports": 0, "contacts": 0, "places": 0}
+    assert rapid_response.apply_retention() == {
+        "reports": 0,
+        "contacts": 0,
+        "places": 0,
+    }
 
 
 def test_a_deleted_reports_photos_leave_the_disk(client, world):
@@ -345,7 +360,7 @@ def test_a_deleted_reports_photos_leave_the_disk(client, world):
     storage = ReportPhoto.objects.get().image.storage
     name = ReportPhoto.objects.get().image.name
     assert storage.exists(name)
-    response.apply_retention()
+    rapid_response.apply_retention()
     assert not storage.exists(name)
 
 
@@ -366,7 +381,7 @@ def test_another_networks_ids_answer_404(client, world):
     slot = world["slots"][0]
     assert client.post(f"/rr/{slug}/on-call/{slot.pk}/").status_code == 404
     alert_report = Report.objects.get()
-    response.dispatch(report=alert_report)
+    rapid_response.dispatch(report=alert_report)
     alert = Alert.objects.first()
     assert client.get(f"/rr/alerts/{alert.pk}/").status_code == 404
     report.refresh_from_db()
@@ -376,7 +391,7 @@ def test_another_networks_ids_answer_404(client, world):
 def test_alerts_about_closed_reports_are_not_sent(client, world):
     post_report(client, world, urgent="on")
     report = Report.objects.get()
-    response.set_status(
+    rapid_response.set_status(
         report=report, actor=world["people"]["dispatcher"], status="false_alarm"
     )
     assert send_due() == []
@@ -391,20 +406,20 @@ def test_alerts_about_closed_reports_are_not_sent(client, world):
 
 
 def test_on_call_slots_fill_up_and_refuse_the_extra(world):
-    slot = response.add_slot(
+    slot = rapid_response.add_slot(
         network=world["network"],
         starts_at=timezone.now() + dt.timedelta(hours=1),
         ends_at=timezone.now() + dt.timedelta(hours=2),
         tier=1,
         places=1,
     )
-    response.take_slot(slot_id=slot.pk, user=world["people"]["lawyer"])
-    with pytest.raises(response.ResponseError, match="full"):
-        response.take_slot(slot_id=slot.pk, user=world["people"]["responder"])
-    with pytest.raises(response.ResponseError, match="already on call"):
+    rapid_response.take_slot(slot_id=slot.pk, user=world["people"]["lawyer"])
+    with pytest.raises(rapid_response.ResponseError, match="full"):
+        rapid_response.take_slot(slot_id=slot.pk, user=world["people"]["responder"])
+    with pytest.raises(rapid_response.ResponseError, match="already on call"):
         slot.places = 5
         slot.save()
-        response.take_slot(slot_id=slot.pk, user=world["people"]["lawyer"])
+        rapid_response.take_slot(slot_id=slot.pk, user=world["people"]["lawyer"])
 
 
 def test_alert_answers_are_recorded(client, world):
@@ -488,7 +503,7 @@ def test_permission_table(client, world, who):
         {**report_data(), "photos": [jpeg_with_gps()]},
     )
     report = Report.objects.get()
-    response.dispatch(report=report)
+    rapid_response.dispatch(report=report)
     alert = Alert.objects.get(responder=world["people"]["responder"])
     if who != "anonymous":
         client.force_login(world["people"][who])
@@ -558,23 +573,23 @@ def test_escalation_skips_groups_with_nobody_new(client, world):
     network, people = world["network"], world["people"]
     second = world["slots"][1]
     second.people.all().delete()  # group 2: only people group 1 already has
-    response.take_slot(slot_id=second.pk, user=people["responder"])
-    third = response.add_slot(
+    rapid_response.take_slot(slot_id=second.pk, user=people["responder"])
+    third = rapid_response.add_slot(
         network=network,
         starts_at=second.starts_at,
         ends_at=second.ends_at,
         tier=3,
         places=5,
     )
-    response.take_slot(slot_id=third.pk, user=people["second group"])
+    rapid_response.take_slot(slot_id=third.pk, user=people["second group"])
     post_report(client, world, urgent="on")
     report = Report.objects.get()
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
-        assert response.escalate() == 1
+        assert rapid_response.escalate() == 1
     assert list(Alert.objects.filter(tier=3).values_list("responder", flat=True)) == [
         people["second group"].pk
     ]
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=22)):
-        assert response.escalate() == 0
+        assert rapid_response.escalate() == 0
     [left] = report.timeline.filter(what="nobody left")
     assert left.describe() == "after group 3"

@@ -9,8 +9,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from networks import response
-from networks.models.response import Alert, Report, TimelineEntry
+from networks.models.rapid_response import Alert, Report, TimelineEntry
+from networks.rapid_response import services as rapid_response
 from tests.live import wait_for
 from tests.networks.response_world import build, report_data
 
@@ -26,7 +26,7 @@ def test_confirmed_report_alerts_reach_the_mail_server_and_escalate(
     client.post(f"/rr/{network.slug}/report/", report_data())
     report = Report.objects.get()
     for who in ("verifier", "verifier 2"):
-        response.verify(report=report, verifier=people[who], method="on_scene")
+        rapid_response.verify(report=report, verifier=people[who], method="on_scene")
 
     wait_for(lambda: sink.count() >= 2, timeout=60, what="alerts to group 1")
     assert sorted(r.to[0] for r in sink.received) == sorted(

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from networks.models.aid import AidKind
-from networks.models.response import ActivityKind, Service
+from networks.models.mutual_aid import AidKind
+from networks.models.rapid_response import ActivityKind, Service
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

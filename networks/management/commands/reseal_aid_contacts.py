@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from networks import aid_crypto
-from networks.models.aid import AidRequest
+from networks import sealing
+from networks.models.mutual_aid import AidRequest
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
             "pk", "contact_sealed"
         ):
             AidRequest.objects.filter(pk=request.pk).update(
-                contact_sealed=aid_crypto.reseal(request.contact_sealed)
+                contact_sealed=sealing.reseal(request.contact_sealed)
             )
             count += 1
         self.stdout.write(f"re-sealed {count} contacts")

@@ -8,12 +8,9 @@ admins: setup. Anyone else gets 404, as if the page did not exist.
 Dispatchers and verifiers must have two-factor authentication on.
 """
 
-import hashlib
-import hmac
 from zoneinfo import ZoneInfo
 
 from allauth.core import ratelimit
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -29,10 +26,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from networks import response
-from networks.access import check, members_only, roles_in
+from networks.http import client_key, private
 from networks.models import Organization
-from networks.models.response import (
+from networks.models.rapid_response import (
     MFA_ROLES,
     ActivityKind,
     Alert,
@@ -49,7 +45,9 @@ from networks.models.response import (
     Service,
     Training,
 )
-from networks.response_forms import (
+from networks.organizations.selectors import is_admin
+from networks.rapid_response import services
+from networks.rapid_response.forms import (
     LANGUAGE_NAMES,
     NetworkForm,
     NoteForm,
@@ -62,7 +60,7 @@ from networks.response_forms import (
     VerifyForm,
     local_now,
 )
-from networks.selectors import is_admin
+from networks.rules import check, members_only, roles_in
 
 Role = ResponseRole
 # What the public sees: confirmed activity (also once closed) and false alarms
@@ -90,14 +88,8 @@ def member(request, network, *allowed) -> set[str]:
         roles_of(request.user, network),
         allowed,
         mfa_roles=MFA_ROLES,
-        template="networks/response/two_factor.html",
+        template="networks/rapid_response/two_factor.html",
     )
-
-
-def private(response_):
-    response_["Cache-Control"] = "private, no-store"
-    response_["X-Robots-Tag"] = "noindex"
-    return response_
 
 
 # Public.
@@ -108,7 +100,7 @@ def network_page(request, slug: str):
     network = network_or_404(slug)
     return render(
         request,
-        "networks/response/network.html",
+        "networks/rapid_response/network.html",
         {
             "network": network,
             "areas": network.areas.all(),
@@ -121,15 +113,6 @@ def network_page(request, slug: str):
             and is_admin(request.user, network.organization),
         },
     )
-
-
-def client_key(request) -> str:
-    """A salted hash of the address, for the rate limit; the address itself
-    is never stored, not even in the cache."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return hmac.new(
-        settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256
-    ).hexdigest()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -150,14 +133,14 @@ def report_form(request, slug: str, *, intake: bool = False):
             return redirect("networks:report-thanks", slug=network.slug)
         else:
             try:
-                report = response.submit_report(
+                report = services.submit_report(
                     network=network,
                     values={**form.values(), "language": request.LANGUAGE_CODE},
                     photos=form.cleaned_data["photos"],
                     source=ReportSource.HOTLINE if intake else ReportSource.WEB,
                     entered_by=request.user if intake else None,
                 )
-            except response.ResponseError as error:
+            except services.ResponseError as error:
                 form.add_error("photos", str(error))
             else:
                 if intake:
@@ -169,7 +152,7 @@ def report_form(request, slug: str, *, intake: bool = False):
     return private(
         render(
             request,
-            "networks/response/report_form.html",
+            "networks/rapid_response/report_form.html",
             {"network": network, "form": form, "intake": intake},
         )
     )
@@ -178,7 +161,9 @@ def report_form(request, slug: str, *, intake: bool = False):
 @require_safe
 def report_thanks(request, slug: str):
     network = network_or_404(slug)
-    return render(request, "networks/response/report_thanks.html", {"network": network})
+    return render(
+        request, "networks/rapid_response/report_thanks.html", {"network": network}
+    )
 
 
 def public_alerts(network):
@@ -215,7 +200,7 @@ def alerts_page(request, slug: str):
     network = network_or_404(slug)
     return render(
         request,
-        "networks/response/alerts.html",
+        "networks/rapid_response/alerts.html",
         {"network": network, "alerts": public_alerts(network)},
     )
 
@@ -274,7 +259,7 @@ def desk(request, slug: str):
     return private(
         render(
             request,
-            "networks/response/desk.html",
+            "networks/rapid_response/desk.html",
             {"network": network, "reports": reports, "roles": roles},
         )
     )
@@ -293,7 +278,7 @@ def report_detail(request, slug: str, report_id: int):
     return private(
         render(
             request,
-            "networks/response/report.html",
+            "networks/rapid_response/report.html",
             {
                 "network": network,
                 "report": report,
@@ -310,7 +295,7 @@ def report_detail(request, slug: str, report_id: int):
                 "note_form": NoteForm(),
                 "outcome_form": OutcomeForm(
                     initial={
-                        name: getattr(report, name) for name in response.OUTCOME_FIELDS
+                        name: getattr(report, name) for name in services.OUTCOME_FIELDS
                     }
                 ),
             },
@@ -336,7 +321,7 @@ def _act(request, slug, report_id, allowed, action):
     report = _report(network, report_id)
     try:
         action(report, roles)
-    except response.ResponseError as error:
+    except services.ResponseError as error:
         messages.error(request, str(error))
     return redirect("networks:report", slug=network.slug, report_id=report.pk)
 
@@ -348,8 +333,8 @@ def report_verify(request, slug: str, report_id: int):
 
     def act(report, roles):
         if not form.is_valid():
-            raise response.ResponseError(_("Choose how you verified it."))
-        response.verify(
+            raise services.ResponseError(_("Choose how you verified it."))
+        services.verify(
             report=report,
             verifier=request.user,
             method=form.cleaned_data["method"],
@@ -364,7 +349,7 @@ def report_verify(request, slug: str, report_id: int):
 @require_POST
 def report_start(request, slug: str, report_id: int):
     def act(report, roles):
-        response.start_verifying(report=report, actor=request.user)
+        services.start_verifying(report=report, actor=request.user)
 
     return _act(request, slug, report_id, [Role.DISPATCHER], act)
 
@@ -373,7 +358,7 @@ def report_start(request, slug: str, report_id: int):
 @require_POST
 def report_dispatch(request, slug: str, report_id: int):
     def act(report, roles):
-        count = response.dispatch(report=report, actor=request.user)
+        count = services.dispatch(report=report, actor=request.user)
         messages.success(
             request, _("%(count)s people on call alerted.") % {"count": count}
         )
@@ -388,8 +373,8 @@ def report_status(request, slug: str, report_id: int):
 
     def act(report, roles):
         if not form.is_valid():
-            raise response.ResponseError(_("Choose a status."))
-        response.set_status(
+            raise services.ResponseError(_("Choose a status."))
+        services.set_status(
             report=report,
             actor=request.user,
             status=form.cleaned_data["status"],
@@ -406,8 +391,8 @@ def report_note(request, slug: str, report_id: int):
 
     def act(report, roles):
         if not form.is_valid():
-            raise response.ResponseError(_("Write something first."))
-        response.add_note(
+            raise services.ResponseError(_("Write something first."))
+        services.add_note(
             report=report, author=request.user, text=form.cleaned_data["text"]
         )
 
@@ -421,10 +406,10 @@ def report_outcome(request, slug: str, report_id: int):
 
     def act(report, roles):
         if not form.is_valid():
-            raise response.ResponseError(
+            raise services.ResponseError(
                 " ".join(str(e) for errors in form.errors.values() for e in errors)
             )
-        response.record_outcome(
+        services.record_outcome(
             report=report, actor=request.user, values=form.cleaned_data
         )
 
@@ -452,7 +437,7 @@ def on_call(request, slug: str):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                response.add_slot(
+                services.add_slot(
                     network=network,
                     starts_at=data["starts"],
                     ends_at=data["ends"],
@@ -460,7 +445,7 @@ def on_call(request, slug: str):
                     places=data["places"],
                     areas=network.areas.filter(pk__in=data["areas"]),
                 )
-            except response.ResponseError as error:
+            except services.ResponseError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("The slot is added."))
@@ -478,7 +463,7 @@ def on_call(request, slug: str):
     return private(
         render(
             request,
-            "networks/response/on_call.html",
+            "networks/rapid_response/on_call.html",
             {
                 "network": network,
                 "slots": slots,
@@ -498,11 +483,11 @@ def on_call_take(request, slug: str, slot_id: int):
     member(request, network)
     slot = get_object_or_404(OnCallSlot, network=network, pk=slot_id)
     if request.POST.get("leave"):
-        response.leave_slot(slot=slot, user=request.user)
+        services.leave_slot(slot=slot, user=request.user)
     else:
         try:
-            response.take_slot(slot_id=slot.pk, user=request.user)
-        except response.ResponseError as error:
+            services.take_slot(slot_id=slot.pk, user=request.user)
+        except services.ResponseError as error:
             messages.error(request, str(error))
     return redirect("networks:on-call", slug=network.slug)
 
@@ -519,7 +504,7 @@ def alert_page(request, alert_id: int):
     if request.method == "POST":
         answer = request.POST.get("answer")
         if answer in {"yes", "no"}:
-            response.answer_alert(alert=alert, accept=answer == "yes")
+            services.answer_alert(alert=alert, accept=answer == "yes")
             messages.success(
                 request, _("Thank you; the dispatcher can see your answer.")
             )
@@ -529,7 +514,7 @@ def alert_page(request, alert_id: int):
     return private(
         render(
             request,
-            "networks/response/alert.html",
+            "networks/rapid_response/alert.html",
             {
                 "alert": alert,
                 "report": alert.report,
@@ -558,12 +543,12 @@ def network_new(request, organization: str):
         raise Http404
     form = NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        network = response.create_network(organization=org, values=form.cleaned_data)
+        network = services.create_network(organization=org, values=form.cleaned_data)
         messages.success(request, _("The network is set up."))
         return redirect("networks:setup", slug=network.slug)
     return render(
         request,
-        "networks/response/network_form.html",
+        "networks/rapid_response/network_form.html",
         {"form": form, "organization": org},
     )
 
@@ -587,11 +572,11 @@ def setup(request, slug: str):
         done = False
         try:
             if form.is_bound and form.is_valid():
-                response.update_network(network=network, values=form.cleaned_data)
+                services.update_network(network=network, values=form.cleaned_data)
                 done = True
             elif training_form.is_bound and training_form.is_valid():
                 data = training_form.cleaned_data
-                response.record_training(
+                services.record_training(
                     network=network,
                     user=data["user"],
                     kind=data["kind"],
@@ -602,15 +587,15 @@ def setup(request, slug: str):
             elif role_form.is_bound and role_form.is_valid():
                 data = role_form.cleaned_data
                 if request.POST.get("remove"):
-                    response.remove_role(
+                    services.remove_role(
                         network=network, user=data["user"], role=data["role"]
                     )
                 else:
-                    response.give_role(
+                    services.give_role(
                         network=network, user=data["user"], role=data["role"]
                     )
                 done = True
-        except response.ResponseError as error:
+        except services.ResponseError as error:
             role_form.add_error(None, str(error))
         if done:
             messages.success(request, _("Saved."))
@@ -618,7 +603,7 @@ def setup(request, slug: str):
     return private(
         render(
             request,
-            "networks/response/setup.html",
+            "networks/rapid_response/setup.html",
             {
                 "network": network,
                 "form": form,

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from networks import outbox
 from networks.models import NotificationKind
-from networks.models.response import (
+from networks.models.rapid_response import (
     ROLE_TRAINING,
     Alert,
     AlertAnswer,
@@ -38,7 +37,8 @@ from networks.models.response import (
     Training,
     Verification,
 )
-from networks.services import unique_slug
+from networks.organizations.services import unique_slug
+from networks.outbox import services as outbox
 
 
 class ResponseError(Exception):

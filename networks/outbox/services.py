@@ -30,21 +30,27 @@ to fold duplicates.
 from __future__ import annotations
 
 import logging
-import smtplib
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import models, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from networks.models import Heartbeat, Notification, NotificationState
+from networks.outbox.channels import (
+    Channel,
+    Message,
+    has_channel,
+    message_id,
+    open_channel,
+)
+
+__all__ = ["Channel", "Message", "message_id"]  # what renderers and tests use
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +71,6 @@ def lease_seconds() -> int:
 def retry_delays() -> list[int]:
     """Seconds to wait before attempt 2, 3, ...; the last repeats."""
     return settings.NOTIFICATION_RETRY_DELAYS
-
-
-@dataclass
-class Message:
-    """What a renderer makes of a row; `channel` says how it goes out."""
-
-    to: str
-    subject: str
-    text: str
-    html: str = ""
-    channel: str = "email"
 
 
 # Reasons kept on rows in English; pages translate them (gettext_noop marks
@@ -284,7 +279,7 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
         if target is None:
             raise NotNeeded(TARGET_GONE)
         message = _renderers[row.kind](row, target, memo)
-        if message.channel not in _channels:
+        if not has_channel(message.channel):
             raise ValueError(f"no channel {message.channel!r}")
     except NotNeeded as reason:
         mine.update(state=State.DROPPED, last_error=str(reason)[:500])
@@ -294,7 +289,7 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
         mine.update(state=State.FAILED, last_error=f"Could not be written: {error!r}")
         return "failed"
     if message.channel not in opened:
-        opened[message.channel] = _channels[message.channel]()
+        opened[message.channel] = open_channel(message.channel)
     channel = opened[message.channel]
     try:
         channel.send(row, message)
@@ -307,94 +302,12 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
     return "sent"
 
 
-# Channels: how a message reaches a person. E-mail is built in; another (an
-# SMS provider, say) is a class with the same four methods, registered with
-# `register_channel("sms", SmsChannel)`, and chosen by renderers through
-# `Message.channel`. One instance serves one delivery task, so it may keep a
-# connection open between messages.
-
-
-class Channel:
-    def send(self, row: Notification, message: Message) -> None:
-        """Hand the message over; raise if it was not accepted."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Drop any connection; `send` opens a new one when needed."""
-
-    def is_permanent(self, error: Exception) -> bool:
-        """True when trying again cannot help (a bad address, say)."""
-        return False
-
-    def describe(self, error: Exception) -> str:
-        return f"{type(error).__name__}: {error}"[:500]
-
-
-class EmailChannel(Channel):
-    """Django's default mailer (SMTP in production), one connection a task."""
-
-    def __init__(self):
-        self.mailer = mailers.default
-
-    def send(self, row, message):
-        email = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + message.subject,
-            body=message.text,
-            to=[message.to],
-            headers={"Message-ID": message_id(row)},
-        )
-        if message.html:
-            email.attach_alternative(message.html, "text/html")
-        self.mailer.open()  # a no-op while the connection is open
-        self.mailer.send_messages([email])
-
-    def close(self):
-        self.mailer.close()
-
-    def is_permanent(self, error):
-        """A bad address or a 5xx answer will not get better by trying again."""
-        if isinstance(error, ValueError):
-            return True  # an address Django cannot write
-        if isinstance(error, smtplib.SMTPRecipientsRefused):
-            codes = [code for code, _ in error.recipients.values()]
-            return all(500 <= code < 600 for code in codes)
-        code = getattr(error, "smtp_code", None)
-        return isinstance(code, int) and 500 <= code < 600
-
-    def describe(self, error):
-        if isinstance(error, smtplib.SMTPRecipientsRefused):
-            parts = [
-                f"{address}: {code} {answer.decode(errors='replace')}"
-                for address, (code, answer) in error.recipients.items()
-            ]
-            return ("Refused by the mail server: " + "; ".join(parts))[:500]
-        code = getattr(error, "smtp_code", None)
-        if code is not None:
-            answer = error.smtp_error
-            if isinstance(answer, bytes):
-                answer = answer.decode(errors="replace")
-            return f"The mail server answered {code} {answer}"[:500]
-        return super().describe(error)
-
-
-_channels: dict[str, Callable[[], Channel]] = {"email": EmailChannel}
-
-
-def register_channel(name: str, factory: Callable[[], Channel]) -> None:
-    _channels[name] = factory
-
-
 def preview(row: Notification) -> Message:
     """What `row` would say if it were sent now (NotNeeded if nothing)."""
     target = _load_targets([row]).get((row.target_type_id, row.target_id))
     if target is None:
         raise NotNeeded(TARGET_GONE)
     return _renderers[row.kind](row, target, {})
-
-
-def message_id(row: Notification) -> str:
-    domain = settings.CALENDAR_UID_DOMAIN
-    return f"<notification-{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
 def _failed(mine, row, reason: str, *, permanent: bool) -> str:
@@ -437,21 +350,3 @@ def purge(*, now=None) -> int:
         due_at__lt=now - timedelta(days=KEEP_DAYS),
     ).delete()
     return deleted
-
-
-# What staff see.
-
-
-def stats() -> dict:
-    counts = dict(
-        Notification.objects.values_list("state").annotate(n=Count("pk")).order_by()
-    )
-    oldest = Notification.objects.filter(
-        state=State.PENDING, due_at__lte=timezone.now()
-    ).aggregate(oldest=Min("due_at"))["oldest"]
-    sweep = Heartbeat.objects.filter(name=SWEEP_NAME).first()
-    return {
-        "last_sweep": sweep.last_run_at if sweep else None,
-        "oldest_due": oldest,
-        **{state: counts.get(state, 0) for state in State.values},
-    }

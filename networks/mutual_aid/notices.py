@@ -8,10 +8,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from networks import outbox
 from networks.models import NotificationKind
-from networks.models.aid import AidRequest, RequestStatus
-from networks.selectors import message_language
+from networks.models.mutual_aid import AidRequest, RequestStatus
+from networks.organizations.selectors import message_language
+from networks.outbox import services as outbox
 
 Kind = NotificationKind
 

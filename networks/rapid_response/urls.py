@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import response_views as views
+from networks.rapid_response import views
 
 app_name = "networks"
 

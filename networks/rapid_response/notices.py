@@ -15,10 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from networks import outbox
 from networks.models import NotificationKind
-from networks.models.response import Alert, AlertAnswer, ReportStatus
-from networks.selectors import message_language
+from networks.models.rapid_response import Alert, AlertAnswer, ReportStatus
+from networks.organizations.selectors import message_language
+from networks.outbox import services as outbox
 
 
 def load(ids: list[int]) -> dict[int, Alert]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import aid_views as views
+from networks.mutual_aid import views
 
 app_name = "aid"
 

@@ -4,14 +4,14 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from networks import outbox
 from networks.models import Heartbeat
+from networks.outbox import selectors
 
 STATS_SECONDS = 15
 
 
 def _outbox_stats() -> dict:
-    stats = outbox.stats()
+    stats = selectors.stats()
     for name in ("last_sweep", "oldest_due"):
         if stats[name]:
             stats[name] = stats[name].isoformat()

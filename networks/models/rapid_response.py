@@ -4,7 +4,7 @@ they take, verify, dispatch and document.
 Safety is in the data: a report stores no IP address and no account; the
 reporter's contact and the exact location are kept apart from what the public
 sees (kind, neighbourhood, the hour), and both are deleted or coarsened on the
-network's schedule (networks/response.py, `apply_retention`).
+network's schedule (networks/rapid_response/services.py, `apply_retention`).
 """
 
 import secrets

@@ -18,7 +18,7 @@ from networks.forms import (
     clean_zip,
     days,
 )
-from networks.models.response import (
+from networks.models.rapid_response import (
     ActivityKind,
     AreaKind,
     ReportStatus,

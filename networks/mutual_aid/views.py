@@ -22,19 +22,9 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from networks import aid
-from networks.access import check, members_only, roles_in
-from networks.aid_forms import (
-    AidNetworkForm,
-    AidRoleForm,
-    AskForm,
-    FundForm,
-    OfferForm,
-    PaymentForm,
-    PledgeForm,
-)
+from networks.http import client_key, private
 from networks.models import Organization
-from networks.models.aid import (
+from networks.models.mutual_aid import (
     AidMember,
     AidNetwork,
     AidOffer,
@@ -45,9 +35,19 @@ from networks.models.aid import (
     Pledge,
     RequestStatus,
 )
+from networks.mutual_aid import services
+from networks.mutual_aid.forms import (
+    AidNetworkForm,
+    AidRoleForm,
+    AskForm,
+    FundForm,
+    OfferForm,
+    PaymentForm,
+    PledgeForm,
+)
+from networks.organizations.selectors import is_admin
 from networks.pagination import paginate
-from networks.response_views import client_key, private
-from networks.selectors import is_admin
+from networks.rules import check, members_only, roles_in
 
 Status = RequestStatus
 PAGE_SIZE = 25
@@ -70,7 +70,7 @@ def member(request, network, *allowed) -> set[str]:
         roles_of(request.user, network),
         allowed,
         mfa_roles=[AidRole.COORDINATOR],
-        template="networks/aid/two_factor.html",
+        template="networks/mutual_aid/two_factor.html",
     )
 
 
@@ -80,10 +80,10 @@ def member(request, network, *allowed) -> set[str]:
 @require_safe
 def network_page(request, slug: str):
     network = network_or_404(slug)
-    funds = [(fund, aid.progress(fund)) for fund in network.funds.all()]
+    funds = [(fund, services.progress(fund)) for fund in network.funds.all()]
     return render(
         request,
-        "networks/aid/network.html",
+        "networks/mutual_aid/network.html",
         {
             "network": network,
             "funds": funds,
@@ -107,24 +107,26 @@ def ask(request, slug: str):
             return redirect("aid:ask-thanks", slug=network.slug)
         else:
             try:
-                aid.submit_request(
+                services.submit_request(
                     network=network,
                     values=form.values(),
                     contact=form.cleaned_data["contact"],
                 )
-            except aid.AidError as error:
+            except services.AidError as error:
                 form.add_error(None, str(error))
             else:
                 return redirect("aid:ask-thanks", slug=network.slug)
     return private(
-        render(request, "networks/aid/ask.html", {"network": network, "form": form})
+        render(
+            request, "networks/mutual_aid/ask.html", {"network": network, "form": form}
+        )
     )
 
 
 @require_safe
 def ask_thanks(request, slug: str):
     network = network_or_404(slug)
-    return render(request, "networks/aid/ask_thanks.html", {"network": network})
+    return render(request, "networks/mutual_aid/ask_thanks.html", {"network": network})
 
 
 @require_safe
@@ -133,8 +135,8 @@ def fund_page(request, slug: str, fund: str):
     fund = get_object_or_404(Fund, network=network, slug=fund)
     return render(
         request,
-        "networks/aid/fund.html",
-        {"network": network, "fund": fund, "progress": aid.progress(fund)},
+        "networks/mutual_aid/fund.html",
+        {"network": network, "fund": fund, "progress": services.progress(fund)},
     )
 
 
@@ -148,7 +150,9 @@ def board(request, slug: str):
     roles = member(request, network, AidRole.HELPER)
     form = OfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        aid.add_offer(network=network, helper=request.user, values=form.cleaned_data)
+        services.add_offer(
+            network=network, helper=request.user, values=form.cleaned_data
+        )
         messages.success(request, _("Your offer is listed."))
         return redirect("aid:board", slug=network.slug)
     published = AidRequest.objects.filter(network=network, status=Status.OPEN).only(
@@ -170,12 +174,12 @@ def board(request, slug: str):
     return private(
         render(
             request,
-            "networks/aid/board.html",
+            "networks/mutual_aid/board.html",
             {
                 "network": network,
                 "page": page,
                 "page_note": page_note,
-                "mine": [(r, aid.contact_of(r)) for r in mine],
+                "mine": [(r, services.contact_of(r)) for r in mine],
                 "offers": AidOffer.objects.filter(
                     network=network, helper=request.user, active=True
                 ),
@@ -200,8 +204,8 @@ def claim(request, slug: str, request_id: int):
         raise Http404
     wanted = _request(network, request_id)
     try:
-        aid.take(request_id=wanted.pk, helper=request.user, by_coordinator=False)
-    except aid.AidError as error:
+        services.take(request_id=wanted.pk, helper=request.user, by_coordinator=False)
+    except services.AidError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("It is yours: the contact is below."))
@@ -222,8 +226,8 @@ def _held(request, slug, request_id) -> tuple[AidNetwork, AidRequest]:
 def fulfil(request, slug: str, request_id: int):
     network, held = _held(request, slug, request_id)
     try:
-        aid.fulfil(request=held)
-    except aid.AidError as error:
+        services.fulfil(request=held)
+    except services.AidError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Thank you! The coordinators are told."))
@@ -234,7 +238,7 @@ def fulfil(request, slug: str, request_id: int):
 @require_POST
 def release(request, slug: str, request_id: int):
     network, held = _held(request, slug, request_id)
-    aid.release(request=held)
+    services.release(request=held)
     return redirect("aid:board", slug=network.slug)
 
 
@@ -264,12 +268,12 @@ def coordinate(request, slug: str):
         requests.filter(status=Status.OPEN).order_by("published_at", "pk"),
         per_page=PAGE_SIZE,
     )
-    suggestions = aid.suggestions_for([*page.object_list, *new])
+    suggestions = services.suggestions_for([*page.object_list, *new])
     taken = requests.filter(status=Status.CLAIMED).select_related("helper")[:50]
     return private(
         render(
             request,
-            "networks/aid/coordinate.html",
+            "networks/mutual_aid/coordinate.html",
             {
                 "network": network,
                 "new": [(r, suggestions[r.pk]) for r in new],
@@ -296,13 +300,13 @@ def request_detail(request, slug: str, request_id: int):
     return private(
         render(
             request,
-            "networks/aid/request.html",
+            "networks/mutual_aid/request.html",
             {
                 "network": network,
                 "request_": wanted,
-                "contact": aid.contact_of(wanted),
+                "contact": services.contact_of(wanted),
                 "coordinator": coordinator,
-                "suggestions": aid.suggestions_for([wanted])[wanted.pk]
+                "suggestions": services.suggestions_for([wanted])[wanted.pk]
                 if coordinator
                 else [],
                 "helpers": AidMember.objects.filter(
@@ -326,8 +330,8 @@ def _coordinating(request, slug, request_id):
 def publish(request, slug: str, request_id: int):
     network, wanted = _coordinating(request, slug, request_id)
     try:
-        aid.publish(request=wanted)
-    except aid.AidError as error:
+        services.publish(request=wanted)
+    except services.AidError as error:
         messages.error(request, str(error))
     return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
 
@@ -336,7 +340,7 @@ def publish(request, slug: str, request_id: int):
 @require_POST
 def close(request, slug: str, request_id: int):
     network, wanted = _coordinating(request, slug, request_id)
-    aid.close(request=wanted)
+    services.close(request=wanted)
     return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
 
 
@@ -358,8 +362,8 @@ def assign(request, slug: str, request_id: int):
         messages.error(request, _("Choose one of the network's helpers."))
     else:
         try:
-            aid.take(request_id=wanted.pk, helper=helper.user, by_coordinator=True)
-        except aid.AidError as error:
+            services.take(request_id=wanted.pk, helper=helper.user, by_coordinator=True)
+        except services.AidError as error:
             messages.error(request, str(error))
     return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
 
@@ -390,18 +394,18 @@ def funds(request, slug: str):
     member(request, network, AidRole.COORDINATOR)
     form = FundForm(request.POST if "goal" in request.POST else None)
     if form.is_bound and form.is_valid():
-        aid.create_fund(network=network, values=form.cleaned_data)
+        services.create_fund(network=network, values=form.cleaned_data)
         messages.success(request, _("The fund is open."))
         return redirect("aid:funds", slug=network.slug)
     return private(
         render(
             request,
-            "networks/aid/funds.html",
+            "networks/mutual_aid/funds.html",
             {
                 "network": network,
                 "form": form,
                 "funds": [
-                    (fund, aid.progress(fund), fund.pledges.all())
+                    (fund, services.progress(fund), fund.pledges.all())
                     for fund in network.funds.all()
                 ],
                 "pledge_form": PledgeForm(),
@@ -424,13 +428,13 @@ def pledge_add(request, slug: str, fund_id: int):
         )
     else:
         try:
-            aid.add_pledge(
+            services.add_pledge(
                 fund=fund,
                 amount=form.cleaned_data["amount"],
                 label=form.cleaned_data["label"],
                 paid=form.cleaned_data["paid"] or 0,
             )
-        except aid.AidError as error:
+        except services.AidError as error:
             messages.error(request, str(error))
     return redirect("aid:funds", slug=network.slug)
 
@@ -448,8 +452,8 @@ def payment_add(request, slug: str, pledge_id: int):
         )
     else:
         try:
-            aid.record_payment(pledge=pledge, amount=form.cleaned_data["amount"])
-        except aid.AidError as error:
+            services.record_payment(pledge=pledge, amount=form.cleaned_data["amount"])
+        except services.AidError as error:
             messages.error(request, str(error))
     return redirect("aid:funds", slug=network.slug)
 
@@ -465,11 +469,13 @@ def network_new(request, organization: str):
         raise Http404
     form = AidNetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        network = aid.create_network(organization=org, values=form.cleaned_data)
+        network = services.create_network(organization=org, values=form.cleaned_data)
         messages.success(request, _("The network is set up."))
         return redirect("aid:setup", slug=network.slug)
     return render(
-        request, "networks/aid/network_form.html", {"form": form, "organization": org}
+        request,
+        "networks/mutual_aid/network_form.html",
+        {"form": form, "organization": org},
     )
 
 
@@ -488,21 +494,21 @@ def setup(request, slug: str):
         organization=network.organization,
     )
     if form.is_bound and form.is_valid():
-        aid.update_network(network=network, values=form.cleaned_data)
+        services.update_network(network=network, values=form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("aid:setup", slug=network.slug)
     if role_form.is_bound and role_form.is_valid():
         data = role_form.cleaned_data
         if request.POST.get("remove"):
-            aid.remove_role(network=network, user=data["user"], role=data["role"])
+            services.remove_role(network=network, user=data["user"], role=data["role"])
         else:
-            aid.give_role(network=network, user=data["user"], role=data["role"])
+            services.give_role(network=network, user=data["user"], role=data["role"])
         messages.success(request, _("Saved."))
         return redirect("aid:setup", slug=network.slug)
     return private(
         render(
             request,
-            "networks/aid/setup.html",
+            "networks/mutual_aid/setup.html",
             {
                 "network": network,
                 "form": form,

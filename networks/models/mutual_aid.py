@@ -3,7 +3,7 @@ coordinators, and funds with their pledges.
 
 The person who asks is the one most at risk, so a request keeps only a
 coarse area (ZIP code or neighbourhood), and the way to reach them is stored
-encrypted (networks/aid_crypto.py) and read only by coordinators and the
+encrypted (networks/sealing.py) and read only by coordinators and the
 helper who took it. Some time after a request is over, the request itself is
 deleted and only anonymous counts remain (`AidCount`).
 """
@@ -157,7 +157,7 @@ class AidRequest(models.Model):
     )
     language = models.CharField(_("language to be contacted in"), max_length=8)
     details = models.TextField(_("details"), max_length=1000, blank=True)
-    # Fernet token (networks/aid_crypto.py); never the readable contact.
+    # Fernet token (networks/sealing.py); never the readable contact.
     contact_sealed = models.TextField(blank=True)
     status = models.CharField(
         _("status"),

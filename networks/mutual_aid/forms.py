@@ -15,7 +15,7 @@ from networks.forms import (
     clean_zip,
     days,
 )
-from networks.models.aid import (
+from networks.models.mutual_aid import (
     MONEY_KINDS,
     AidKind,
     AidRole,

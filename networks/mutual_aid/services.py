@@ -16,9 +16,9 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from networks import aid_crypto, outbox
+from networks import sealing
 from networks.models import NotificationKind
-from networks.models.aid import (
+from networks.models.mutual_aid import (
     MONEY_KINDS,
     OVER,
     AidCount,
@@ -31,7 +31,8 @@ from networks.models.aid import (
     Pledge,
     RequestStatus,
 )
-from networks.services import unique_slug
+from networks.organizations.services import unique_slug
+from networks.outbox import services as outbox
 
 Status = RequestStatus
 Kind = NotificationKind
@@ -97,7 +98,7 @@ def submit_request(*, network, values: dict, contact: str) -> AidRequest:
         request.amount = None
     if not contact.strip():
         raise AidError(_("Give a way to reach you."))
-    request.contact_sealed = aid_crypto.seal(contact.strip())
+    request.contact_sealed = sealing.seal(contact.strip())
     request.full_clean()
     request.save()
     return request
@@ -105,7 +106,7 @@ def submit_request(*, network, values: dict, contact: str) -> AidRequest:
 
 def contact_of(request: AidRequest) -> str:
     """Readable contact; callers have checked the reader may see it."""
-    return aid_crypto.unseal(request.contact_sealed)
+    return sealing.unseal(request.contact_sealed)
 
 
 @transaction.atomic
