@@ -57,8 +57,11 @@ def conflicts(errors) -> list[BaseException]:
     return [e for e in errors if is_conflict(e)]
 
 
-def wait_for_lock_waiters(count: int, *, timeout: float = 30) -> None:
-    """Wait until `count` other connections to this database wait on a lock."""
+def wait_for_lock_waiters(
+    count: int, *, not_blocked_by: tuple = (), timeout: float = 30
+) -> None:
+    """Wait until `count` other connections to this database wait on a lock
+    held by someone, none of them by a connection in `not_blocked_by`."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while True:
@@ -66,11 +69,13 @@ def wait_for_lock_waiters(count: int, *, timeout: float = 30) -> None:
             # activity view unless told to take a new one.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                "current_database() AND wait_event_type = 'Lock' "
+                "SELECT pg_blocking_pids(pid) FROM pg_stat_activity WHERE "
+                "datname = current_database() AND wait_event_type = 'Lock' "
                 "AND pid <> pg_backend_pid()"
             )
-            if cursor.fetchone()[0] >= count:
+            blockers = [set(row[0]) for row in cursor.fetchall()]
+            ready = [b for b in blockers if b and not b & set(not_blocked_by)]
+            if len(ready) >= count:
                 return
             assert time.monotonic() < deadline, f"{count} waiters never came"
             time.sleep(0.02)
@@ -86,3 +91,36 @@ def held(queryset):
     with transaction.atomic():
         list(queryset.select_for_update())
         yield
+
+
+class Holder:
+    """A connection of its own that holds row locks until `release()`.
+
+    Two holders let a test decide in which order racers get two rows: hold
+    both, start the racers, let one row go, wait until the racers stand where
+    the test wants them (`wait_for_lock_waiters(..., not_blocked_by=...)`),
+    then let the other go."""
+
+    def __init__(self, queryset):
+        self.pid = None
+        self._locked, self._go = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._hold, args=(queryset,))
+        self._thread.start()
+        assert self._locked.wait(30), "the holder never got its locks"
+
+    def _hold(self, queryset):
+        try:
+            with transaction.atomic():
+                list(queryset.select_for_update())
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    self.pid = cursor.fetchone()[0]
+                self._locked.set()
+                self._go.wait(120)
+        finally:
+            connections.close_all()
+
+    def release(self) -> None:
+        self._go.set()
+        self._thread.join(30)
+        assert not self._thread.is_alive(), "the holder never let go"

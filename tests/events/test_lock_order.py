@@ -1,9 +1,10 @@
 """Locks on several shifts are taken in one order, and a deadlock that
 PostgreSQL breaks anyway is run again, on PostgreSQL.
 
-The interleaving is made certain rather than hoped for: this test's own
-connection holds both shifts while the two cancellations start, each blocks on
-the first shift it wants, and only then are the shifts let go. Locking in the
+The interleaving is made certain rather than hoped for. Two connections of
+the test hold shift A and shift B while two cancellations start, P's (A then
+B) and Q's (B then A), and each blocks on the first shift it wants. A is let
+go first, and only once P holds A and waits for B is B let go. Locking in the
 order given (the control) then always deadlocks; locking by id never does.
 """
 
@@ -16,9 +17,9 @@ from events.models import Shift, Signup, SignupStatus
 from events.services import SignupBusy, cancel_signups, sign_up
 from networks import transactions
 from tests.concurrency import (
+    Holder,
     Race,
     conflicts,
-    held,
     postgres_only,
     wait_for_lock_waiters,
 )
@@ -48,21 +49,35 @@ def two_shifts():
     return (a, b), signups, waiting
 
 
+def in_turn(a, b, calls) -> list[BaseException]:
+    """Run `calls` at once while A and then B are let go, as described above;
+    returns what they raised."""
+    hold_a = Holder(Shift.objects.filter(pk=a.pk))
+    hold_b = Holder(Shift.objects.filter(pk=b.pk))
+    racing = Race(calls)
+    wait_for_lock_waiters(2)
+    hold_a.release()
+    # Both racers now wait, and neither on A's holder: whoever wanted A first
+    # holds it and waits for B.
+    wait_for_lock_waiters(2, not_blocked_by=(hold_a.pid,))
+    hold_b.release()
+    return racing.join()
+
+
 def opposite_cancellations(*, ordered: bool) -> tuple[list[BaseException], list[int]]:
     """P cancels A then B while Q cancels B then A. Returns the errors and
     the waiting signups now confirmed."""
     (a, b), signups, waiting = two_shifts()
     p_ids = [signups["p", a].pk, signups["p", b].pk]
     q_ids = [signups["q", b].pk, signups["q", a].pk]
-    with held(Shift.objects.filter(pk__in=[a.pk, b.pk])):
-        racing = Race(
-            [
-                lambda: cancel_signups(signup_ids=p_ids, ordered=ordered),
-                lambda: cancel_signups(signup_ids=q_ids, ordered=ordered),
-            ]
-        )
-        wait_for_lock_waiters(2)
-    errors = racing.join()
+    errors = in_turn(
+        a,
+        b,
+        [
+            lambda: cancel_signups(signup_ids=p_ids, ordered=ordered),
+            lambda: cancel_signups(signup_ids=q_ids, ordered=ordered),
+        ],
+    )
     promoted = list(
         Signup.objects.filter(pk__in=waiting, status=SignupStatus.CONFIRMED)
         .order_by("pk")
@@ -121,10 +136,7 @@ def test_deleting_an_account_in_a_deadlock_says_try_again_not_500(client, monkey
         responses.append(client.post("/me/delete/", {"confirm": person.email}))
 
     def attempt():
-        with held(Shift.objects.filter(pk__in=[a.pk, b.pk])):
-            racing = Race([delete, other_transaction])
-            wait_for_lock_waiters(2)
-        assert racing.join() == []
+        assert in_turn(a, b, [delete, other_transaction]) == []
         return responses.pop()
 
     monkeypatch.setattr(transactions, "ATTEMPTS", 1)
