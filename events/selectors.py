@@ -222,3 +222,25 @@ def unfilled_roles(campaign: Campaign) -> list[tuple[str, str, list[Action]]]:
         (role, label, [a for a in actions if not getattr(a, f"filled_{role}")])
         for role, label in ShiftRole.choices
     ]
+
+
+def personal_data(user) -> dict:
+    """The person's signups, for their data download."""
+    return {
+        "signups": [
+            {
+                "action": s.shift.action.title,
+                "role": s.shift.role,
+                "starts_at": s.shift.starts_at.isoformat(),
+                "ends_at": s.shift.ends_at.isoformat(),
+                "status": s.status,
+                "signed_up_at": s.queued_at.isoformat(),
+                "checked_in_at": s.checked_in_at.isoformat()
+                if s.checked_in_at
+                else None,
+            }
+            for s in Signup.objects.filter(volunteer=user).select_related(
+                "shift__action"
+            )
+        ]
+    }

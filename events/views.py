@@ -31,12 +31,12 @@ from events.models import (
     Signup,
     SignupStatus,
 )
-from networks.models import FeedToken, NotificationPreference, Organization
-from networks.models.mutual_aid import AidMember, AidOffer
-from networks.models.rapid_response import Alert, NetworkMember, OnCall, Training
+from networks.models import FeedToken, Organization
+from networks.mutual_aid import selectors as mutual_aid_selectors
 from networks.organizations import selectors as network_selectors
 from networks.organizations import services as network_services
 from networks.pagination import paginate
+from networks.rapid_response import selectors as rapid_response_selectors
 
 PAGE_SIZE = 20
 
@@ -378,88 +378,12 @@ def notification_preferences(request):
 @require_safe
 def my_data(request):
     """Everything the app holds about the person, as JSON to download."""
-    user = request.user
-    preference = NotificationPreference.objects.filter(user=user).first()
+    # Each wing says what it holds about the person.
     data = {
-        "account": {
-            "email": user.email,
-            "name": user.get_full_name(),
-            "joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "email_addresses": list(
-            user.emailaddress_set.values("email", "verified", "primary")
-        ),
-        "notification_preference": {
-            "language": preference.language,
-            "reminders": preference.reminders,
-            "messages": preference.messages,
-        }
-        if preference
-        else None,
-        "memberships": [
-            {"organization": m.organization.name, "role": m.role}
-            for m in network_selectors.memberships_of(user)
-        ],
-        "network_roles": [
-            {"network": m.network.name, "role": m.role}
-            for m in NetworkMember.objects.filter(user=user).select_related("network")
-        ],
-        "trainings": [
-            {
-                "network": t.network.name,
-                "training": t.kind,
-                "completed_on": t.completed_on.isoformat(),
-            }
-            for t in Training.objects.filter(user=user).select_related("network")
-        ],
-        "on_call": [
-            {
-                "network": o.slot.network.name,
-                "starts_at": o.slot.starts_at.isoformat(),
-                "ends_at": o.slot.ends_at.isoformat(),
-            }
-            for o in OnCall.objects.filter(user=user).select_related("slot__network")
-        ],
-        "alerts": [
-            {
-                "network": a.report.network.name,
-                "sent_at": a.created_at.isoformat(),
-                "answer": a.answer,
-            }
-            for a in Alert.objects.filter(responder=user).select_related(
-                "report__network"
-            )
-        ],
-        "mutual_aid_roles": [
-            {"network": m.network.name, "role": m.role}
-            for m in AidMember.objects.filter(user=user).select_related("network")
-        ],
-        "mutual_aid_offers": [
-            {
-                "network": o.network.name,
-                "kind": o.kind,
-                "description": o.description,
-                "active": o.active,
-            }
-            for o in AidOffer.objects.filter(helper=user).select_related("network")
-        ],
-        "signups": [
-            {
-                "action": s.shift.action.title,
-                "role": s.shift.role,
-                "starts_at": s.shift.starts_at.isoformat(),
-                "ends_at": s.shift.ends_at.isoformat(),
-                "status": s.status,
-                "signed_up_at": s.queued_at.isoformat(),
-                "checked_in_at": s.checked_in_at.isoformat()
-                if s.checked_in_at
-                else None,
-            }
-            for s in Signup.objects.filter(volunteer=user).select_related(
-                "shift__action"
-            )
-        ],
+        **network_selectors.personal_data(request.user),
+        **rapid_response_selectors.personal_data(request.user),
+        **mutual_aid_selectors.personal_data(request.user),
+        **selectors.personal_data(request.user),
     }
     response = JsonResponse(data, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'

@@ -1,4 +1,4 @@
-"""Who may open a network's pages: people with a role in it, and two-factor
+"""Who may open a network's pages: the checks every wing's `rules.py` builds on.
 authentication for the roles that see the most (dispatchers and verifiers of
 rapid response, coordinators of mutual aid). Anyone else gets 404."""
 
@@ -50,3 +50,11 @@ def members_only(view):
             return render(request, needs.template, status=403)
 
     return wrapped
+
+
+def public(view):
+    """Marks a view that anyone may open (a public page or form), so that the
+    test that walks every URL of a protected wing knows it was not forgotten:
+    every other view there must go through its wing's `rules`."""
+    view.public = True
+    return view

@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
-from networks.models import ORGANIZING_ROLES, Membership, Organization, Role
+from networks.models import (
+    ORGANIZING_ROLES,
+    Membership,
+    NotificationPreference,
+    Organization,
+    Role,
+)
 
 
 def role_of(user, organization: Organization) -> str | None:
@@ -59,3 +65,31 @@ def wants(user, what: str) -> bool:
     """`what` is "reminders" or "messages"; essential notices ignore it."""
     chosen = _preference(user)
     return getattr(chosen, what) if chosen else True
+
+
+def personal_data(user) -> dict:
+    """The account, its addresses, choices and memberships, for the person's
+    data download."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.get_full_name(),
+            "joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": list(
+            user.emailaddress_set.values("email", "verified", "primary")
+        ),
+        "notification_preference": {
+            "language": preference.language,
+            "reminders": preference.reminders,
+            "messages": preference.messages,
+        }
+        if preference
+        else None,
+        "memberships": [
+            {"organization": m.organization.name, "role": m.role}
+            for m in memberships_of(user)
+        ],
+    }
