@@ -1,6 +1,7 @@
-"""Who may open a network's pages: the checks every wing's `rules.py` builds on.
-authentication for the roles that see the most (dispatchers and verifiers of
-rapid response, coordinators of mutual aid). Anyone else gets 404."""
+"""Who may open a network's pages: the checks every wing's `rules.py` builds
+on. People with a role in the network, and two-factor authentication for the
+roles that see the most (dispatchers and verifiers of rapid response,
+coordinators of mutual aid). Anyone else gets 404."""
 
 from functools import wraps
 
