@@ -95,6 +95,17 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+
+def _organization_url(organization) -> str:
+    from django.urls import reverse
+
+    return reverse("events:organization-detail", kwargs={"slug": organization.slug})
+
+
+# An organization's public page is an events page; networks (the lower layer)
+# may not name it, so its URL is given here, above both.
+ABSOLUTE_URL_OVERRIDES = {"networks.organization": _organization_url}
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

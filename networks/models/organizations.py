@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,8 +68,8 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("events:organization-detail", kwargs={"slug": self.slug})
+    # An organization's public page belongs to the events app, which networks
+    # may not import: config/settings.py gives its URL (ABSOLUTE_URL_OVERRIDES).
 
 
 class Role(models.TextChoices):
