@@ -8,7 +8,7 @@ from networks.models import (
     Organization,
     SourceDocument,
 )
-from networks.models.mutual_aid import AidCount, AidNetwork, AidRequest
+from networks.models.mutual_aid import AidCount, AidNetwork, HelpRequest
 from networks.models.rapid_response import Report, ResponseNetwork
 from networks.outbox import selectors as outbox_selectors
 from networks.outbox import services as outbox
@@ -107,7 +107,7 @@ class AidNetworkAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
 
-@admin.register(AidRequest)
+@admin.register(HelpRequest)
 class AidRequestAdmin(admin.ModelAdmin):
     """States only: contacts and details stay on the network's own pages."""
 

@@ -142,7 +142,7 @@ class RequestStatus(models.TextChoices):
 OVER = [RequestStatus.FULFILLED, RequestStatus.CLOSED, RequestStatus.EXPIRED]
 
 
-class AidRequest(models.Model):
+class HelpRequest(models.Model):
     """A request for help: coarse details, and an encrypted way to reach."""
 
     network = models.ForeignKey(

@@ -9,18 +9,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from networks.models import NotificationKind
-from networks.models.mutual_aid import AidRequest, RequestStatus
+from networks.models.mutual_aid import HelpRequest, RequestStatus
 from networks.organizations.selectors import message_language
 from networks.outbox import services as outbox
 
 Kind = NotificationKind
 
 
-def load(ids: list[int]) -> dict[int, AidRequest]:
-    return AidRequest.objects.select_related("network").in_bulk(ids)
+def load(ids: list[int]) -> dict[int, HelpRequest]:
+    return HelpRequest.objects.select_related("network").in_bulk(ids)
 
 
-def render(row, request: AidRequest, memo: dict) -> outbox.Message:
+def render(row, request: HelpRequest, memo: dict) -> outbox.Message:
     if row.kind == Kind.AID_MATCH and request.status != RequestStatus.OPEN:
         raise outbox.NotNeeded(gettext_noop("The request is no longer open."))
     if row.kind == Kind.AID_STALE and request.status not in (
@@ -65,7 +65,7 @@ def render(row, request: AidRequest, memo: dict) -> outbox.Message:
 
 
 def register() -> None:
-    outbox.register_target(AidRequest, load)
+    outbox.register_target(HelpRequest, load)
     for kind in (
         Kind.AID_MATCH,
         Kind.AID_ASSIGNED,

@@ -25,9 +25,9 @@ from networks.models.mutual_aid import (
     AidMember,
     AidNetwork,
     AidOffer,
-    AidRequest,
     AidRole,
     Fund,
+    HelpRequest,
     Pledge,
     RequestStatus,
 )
@@ -77,7 +77,7 @@ def people(network, role: str) -> list[int]:
     )
 
 
-def _notify(request: AidRequest, kind: str, recipients) -> None:
+def _notify(request: HelpRequest, kind: str, recipients) -> None:
     outbox.add(
         [
             outbox.new(kind=kind, target=request, recipient_id=pk)
@@ -89,9 +89,9 @@ def _notify(request: AidRequest, kind: str, recipients) -> None:
 # Requests.
 
 
-def submit_request(*, network, values: dict, contact: str) -> AidRequest:
+def submit_request(*, network, values: dict, contact: str) -> HelpRequest:
     """A new request, waiting for a coordinator; the contact is sealed."""
-    request = AidRequest(network=network, **values)
+    request = HelpRequest(network=network, **values)
     if request.kind in MONEY_KINDS and not request.amount:
         raise AidError(_("Say how much money is needed."))
     if request.kind not in MONEY_KINDS:
@@ -104,16 +104,16 @@ def submit_request(*, network, values: dict, contact: str) -> AidRequest:
     return request
 
 
-def contact_of(request: AidRequest) -> str:
+def contact_of(request: HelpRequest) -> str:
     """Readable contact; callers have checked the reader may see it."""
     return sealing.unseal(request.contact_sealed)
 
 
 @transaction.atomic
-def publish(*, request: AidRequest) -> AidRequest:
+def publish(*, request: HelpRequest) -> HelpRequest:
     """Show a reviewed request to helpers (coarse details only), and tell
     the helpers whose offers match it."""
-    updated = AidRequest.objects.filter(pk=request.pk, status=Status.SUBMITTED).update(
+    updated = HelpRequest.objects.filter(pk=request.pk, status=Status.SUBMITTED).update(
         status=Status.OPEN, published_at=timezone.now()
     )
     if not updated:
@@ -126,7 +126,7 @@ def publish(*, request: AidRequest) -> AidRequest:
 
 def take(
     *, request_id: int, helper, by_coordinator: bool, conditional: bool = True
-) -> AidRequest:
+) -> HelpRequest:
     """Give an open request to `helper`. Exactly one of many at once wins.
 
     `conditional=False` exists only for the control test that shows the race
@@ -135,19 +135,19 @@ def take(
     now = timezone.now()
     with transaction.atomic():
         if conditional:
-            won = AidRequest.objects.filter(pk=request_id, status=Status.OPEN).update(
+            won = HelpRequest.objects.filter(pk=request_id, status=Status.OPEN).update(
                 status=Status.CLAIMED, helper=helper, claimed_at=now
             )
         else:
-            seen = AidRequest.objects.get(pk=request_id)
+            seen = HelpRequest.objects.get(pk=request_id)
             won = 0
             if seen.status == Status.OPEN:
-                won = AidRequest.objects.filter(pk=request_id).update(
+                won = HelpRequest.objects.filter(pk=request_id).update(
                     status=Status.CLAIMED, helper=helper, claimed_at=now
                 )
         if not won:
             raise AidError(_("Someone else has already taken this request."))
-        request = AidRequest.objects.select_related("network").get(pk=request_id)
+        request = HelpRequest.objects.select_related("network").get(pk=request_id)
         if by_coordinator:
             _notify(request, Kind.AID_ASSIGNED, [helper.pk])
         else:
@@ -157,9 +157,9 @@ def take(
     return request
 
 
-def release(*, request: AidRequest) -> AidRequest:
+def release(*, request: HelpRequest) -> HelpRequest:
     """The helper cannot do it after all: the request is open again."""
-    AidRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
+    HelpRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
         status=Status.OPEN, helper=None, claimed_at=None
     )
     request.refresh_from_db()
@@ -168,14 +168,14 @@ def release(*, request: AidRequest) -> AidRequest:
 
 def release_everything_of(user) -> int:
     """A person leaving: the requests they held are open again."""
-    return AidRequest.objects.filter(helper=user, status=Status.CLAIMED).update(
+    return HelpRequest.objects.filter(helper=user, status=Status.CLAIMED).update(
         status=Status.OPEN, helper=None, claimed_at=None
     )
 
 
 @transaction.atomic
-def fulfil(*, request: AidRequest) -> AidRequest:
-    updated = AidRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
+def fulfil(*, request: HelpRequest) -> HelpRequest:
+    updated = HelpRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
         status=Status.FULFILLED, over_at=timezone.now()
     )
     if not updated:
@@ -185,8 +185,8 @@ def fulfil(*, request: AidRequest) -> AidRequest:
     return request
 
 
-def close(*, request: AidRequest) -> AidRequest:
-    AidRequest.objects.filter(pk=request.pk).exclude(status__in=OVER).update(
+def close(*, request: HelpRequest) -> HelpRequest:
+    HelpRequest.objects.filter(pk=request.pk).exclude(status__in=OVER).update(
         status=Status.CLOSED, over_at=timezone.now()
     )
     request.refresh_from_db()
@@ -213,7 +213,7 @@ class Suggestion:
 MAX_SUGGESTIONS = 3
 
 
-def _score(request: AidRequest, offer: AidOffer, today) -> Suggestion | None:
+def _score(request: HelpRequest, offer: AidOffer, today) -> Suggestion | None:
     """How well `offer` fits `request`: the same kind and a place that fits
     (same ZIP code or neighbourhood, or anywhere) are required; still
     available, and enough money, too; the language adds to the score."""
@@ -242,7 +242,7 @@ def _score(request: AidRequest, offer: AidOffer, today) -> Suggestion | None:
     return Suggestion(offer=offer, score=score, reasons=reasons)
 
 
-def suggestions_for(requests: list[AidRequest]) -> dict[int, list[Suggestion]]:
+def suggestions_for(requests: list[HelpRequest]) -> dict[int, list[Suggestion]]:
     """The best few offers for each request, from one query for all of them."""
     today = timezone.localdate()
     networks = {r.network_id for r in requests}
@@ -331,7 +331,7 @@ def housekeeping(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     reminded = expired = purged = 0
     for network in AidNetwork.objects.all():
-        waiting = AidRequest.objects.filter(
+        waiting = HelpRequest.objects.filter(
             network=network, status__in=[Status.SUBMITTED, Status.OPEN]
         )
         expired += waiting.filter(
@@ -347,7 +347,7 @@ def housekeeping(*, now=None) -> dict[str, int]:
         with transaction.atomic():
             for request in stale:
                 _notify(request, Kind.AID_STALE, coordinators)
-            AidRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
+            HelpRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
                 reminded_at=now
             )
         reminded += len(stale)
@@ -358,7 +358,7 @@ def housekeeping(*, now=None) -> dict[str, int]:
 @transaction.atomic
 def _purge(network, before) -> int:
     done = list(
-        AidRequest.objects.select_for_update()
+        HelpRequest.objects.select_for_update()
         .filter(network=network, status__in=OVER, over_at__lt=before)
         .values("pk", "kind", "status", "created_at")
     )
@@ -371,5 +371,5 @@ def _purge(network, before) -> int:
             network=network, month=month, kind=kind, outcome=outcome
         )
         AidCount.objects.filter(pk=count.pk).update(count=F("count") + n)
-    AidRequest.objects.filter(pk__in=[row["pk"] for row in done]).delete()
+    HelpRequest.objects.filter(pk__in=[row["pk"] for row in done]).delete()
     return len(done)

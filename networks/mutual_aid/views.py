@@ -28,10 +28,10 @@ from networks.models.mutual_aid import (
     AidMember,
     AidNetwork,
     AidOffer,
-    AidRequest,
     AidRole,
     ClaimMode,
     Fund,
+    HelpRequest,
     Pledge,
     RequestStatus,
 )
@@ -155,7 +155,7 @@ def board(request, slug: str):
         )
         messages.success(request, _("Your offer is listed."))
         return redirect("aid:board", slug=network.slug)
-    published = AidRequest.objects.filter(network=network, status=Status.OPEN).only(
+    published = HelpRequest.objects.filter(network=network, status=Status.OPEN).only(
         "pk",
         "kind",
         "urgency",
@@ -168,7 +168,7 @@ def board(request, slug: str):
     page, page_note = paginate(
         request, published.order_by("-published_at", "-pk"), per_page=PAGE_SIZE
     )
-    mine = AidRequest.objects.filter(
+    mine = HelpRequest.objects.filter(
         network=network, helper=request.user, status=Status.CLAIMED
     )
     return private(
@@ -191,8 +191,8 @@ def board(request, slug: str):
     )
 
 
-def _request(network, request_id: int) -> AidRequest:
-    return get_object_or_404(AidRequest, network=network, pk=request_id)
+def _request(network, request_id: int) -> HelpRequest:
+    return get_object_or_404(HelpRequest, network=network, pk=request_id)
 
 
 @members_only
@@ -212,11 +212,11 @@ def claim(request, slug: str, request_id: int):
     return redirect("aid:board", slug=network.slug)
 
 
-def _held(request, slug, request_id) -> tuple[AidNetwork, AidRequest]:
+def _held(request, slug, request_id) -> tuple[AidNetwork, HelpRequest]:
     network = network_or_404(slug)
     member(request, network, AidRole.HELPER)
     held = get_object_or_404(
-        AidRequest, network=network, pk=request_id, helper=request.user
+        HelpRequest, network=network, pk=request_id, helper=request.user
     )
     return network, held
 
@@ -261,7 +261,7 @@ def offer_stop(request, slug: str, offer_id: int):
 def coordinate(request, slug: str):
     network = network_or_404(slug)
     member(request, network, AidRole.COORDINATOR)
-    requests = AidRequest.objects.filter(network=network)
+    requests = HelpRequest.objects.filter(network=network)
     new = list(requests.filter(status=Status.SUBMITTED).order_by("created_at")[:50])
     page, page_note = paginate(
         request,
@@ -380,7 +380,7 @@ def export(request, slug: str):
     )
     writer = csv.writer(response)
     writer.writerow(["received", "kind", "urgency", "zip_code", "amount", "status"])
-    for row in AidRequest.objects.filter(network=network).values_list(
+    for row in HelpRequest.objects.filter(network=network).values_list(
         "created_at", "kind", "urgency", "zip_code", "amount", "status"
     ):
         writer.writerow([row[0].date().isoformat(), *row[1:]])

@@ -37,8 +37,8 @@ from networks import sealing  # noqa: E402
 from networks.models.mutual_aid import (  # noqa: E402
     AidKind,
     AidOffer,
-    AidRequest,
     AidRole,
+    HelpRequest,
     RequestStatus,
     Urgency,
 )
@@ -78,8 +78,8 @@ def network_of(tag: str, requests: int, offers: int):
     )
     sealed = sealing.seal("+1 312 555 0100")
     now = timezone.now()
-    AidRequest.objects.bulk_create(
-        AidRequest(
+    HelpRequest.objects.bulk_create(
+        HelpRequest(
             network=network,
             kind=pick(AidKind.values),
             urgency=Urgency.WEEK,

@@ -4,7 +4,7 @@ fulfilled, each step in a real browser."""
 import pytest
 from playwright.sync_api import expect
 
-from networks.models.mutual_aid import AidRequest
+from networks.models.mutual_aid import HelpRequest
 from tests.browser.conftest import logged_in_page
 from tests.networks.aid_world import build
 
@@ -27,7 +27,7 @@ def test_a_spanish_request_is_matched_claimed_and_fulfilled(browser, live_server
     page.get_by_role("button", name="Enviar mi solicitud").click()
     expect(page.locator("h1")).to_contain_text("Recibimos tu solicitud")
     phone.close()
-    request = AidRequest.objects.get()
+    request = HelpRequest.objects.get()
     assert request.language == "es"
 
     desk = logged_in_page(browser, live_server, people["coordinator"])

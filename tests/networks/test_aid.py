@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from networks import sealing
 from networks.models import Notification
-from networks.models.mutual_aid import AidCount, AidRequest, ClaimMode, Fund, Pledge
+from networks.models.mutual_aid import AidCount, ClaimMode, Fund, HelpRequest, Pledge
 from networks.mutual_aid import services as mutual_aid
 from networks.outbox import services as outbox
 from tests.networks.aid_world import CONTACT, ask_data, build, request_values
@@ -48,7 +48,7 @@ def ask(client, world, prefix="", **overrides):
 
 def raw_row(pk: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM networks_aidrequest WHERE id = %s", [pk])
+        cursor.execute("SELECT * FROM networks_helprequest WHERE id = %s", [pk])
         return " ".join(str(value) for value in cursor.fetchone())
 
 
@@ -56,7 +56,7 @@ def test_the_whole_path_from_asking_to_counts(client, world):
     people = world["people"]
     network = world["network"]
     assert ask(client, world, prefix="/es").status_code == 302
-    request = AidRequest.objects.get()
+    request = HelpRequest.objects.get()
     assert request.status == "submitted" and request.language == "es"
     # At rest the database holds no readable contact.
     assert "555" not in raw_row(request.pk) and "WhatsApp" not in raw_row(request.pk)
@@ -93,7 +93,7 @@ def test_the_whole_path_from_asking_to_counts(client, world):
 
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         assert mutual_aid.housekeeping()["purged"] == 1
-    assert not AidRequest.objects.exists()
+    assert not HelpRequest.objects.exists()
     assert not Notification.objects.filter(target_id=request.pk).exists()
     [count] = AidCount.objects.all()
     assert (count.kind, count.outcome, count.count) == ("food", "fulfilled", 1)
@@ -101,7 +101,7 @@ def test_the_whole_path_from_asking_to_counts(client, world):
 
 def test_nobody_else_sees_the_contact(client, world):
     ask(client, world)
-    request = AidRequest.objects.get()
+    request = HelpRequest.objects.get()
     mutual_aid.publish(request=request)
     url = f"/aid/{world['network'].slug}/requests/{request.pk}/"
     for who in ("driver", "far grocer", "org member", "stranger", "admin"):
@@ -117,7 +117,7 @@ def test_coordinators_assign_in_assign_mode(client):
     world = build(claim_mode=ClaimMode.ASSIGN, name="Back of the Yards Aid")
     people, network = world["people"], world["network"]
     ask(client, world)
-    request = AidRequest.objects.get()
+    request = HelpRequest.objects.get()
     mutual_aid.publish(request=request)
     send_due()
     client.force_login(people["grocer"])
@@ -207,12 +207,12 @@ def test_bad_requests_are_explained_and_nothing_is_stored(
     response = ask(client, world, **overrides)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not AidRequest.objects.exists()
+    assert not HelpRequest.objects.exists()
 
 
 def test_amounts_are_kept_only_for_money_and_scripts_are_text(client, world):
     ask(client, world, amount="50", details="<script>alert(1)</script>")
-    request = AidRequest.objects.get()
+    request = HelpRequest.objects.get()
     assert request.amount is None  # food is not asked for in money
     client.force_login(world["people"]["coordinator"])
     page = client.get(f"/aid/{world['network'].slug}/requests/{request.pk}/")
@@ -222,14 +222,14 @@ def test_amounts_are_kept_only_for_money_and_scripts_are_text(client, world):
 
 def test_the_trap_field_and_the_rate_limit(client, world, settings):
     assert ask(client, world, website="spam").status_code == 302
-    assert not AidRequest.objects.exists()
+    assert not HelpRequest.objects.exists()
     settings.ACCOUNT_RATE_LIMITS = {
         **settings.ACCOUNT_RATE_LIMITS,
         "aid_request": "1/h/key",
     }
     assert ask(client, world).status_code == 302
     assert "Too many requests" in ask(client, world).content.decode()
-    assert AidRequest.objects.count() == 1
+    assert HelpRequest.objects.count() == 1
 
 
 def test_the_export_holds_no_contact_or_details(client, world):

@@ -5,7 +5,7 @@ mail holds the requester's contact."""
 
 import pytest
 
-from networks.models.mutual_aid import AidRequest
+from networks.models.mutual_aid import HelpRequest
 from networks.mutual_aid import services as mutual_aid
 from tests.live import wait_for
 from tests.networks.aid_world import CONTACT, build, request_values
@@ -26,7 +26,7 @@ def test_publish_claim_fulfil_reach_the_mail_server(workers, sink):
         request_id=request.pk, helper=people["grocer"], by_coordinator=False
     )
     wait_for(lambda: sink.count() >= 2, timeout=60, what="the claim notice")
-    mutual_aid.fulfil(request=AidRequest.objects.get(pk=request.pk))
+    mutual_aid.fulfil(request=HelpRequest.objects.get(pk=request.pk))
     wait_for(lambda: sink.count() >= 3, timeout=60, what="the fulfilment notice")
 
     got = [(r.to[0], r.subject) for r in sink.received]

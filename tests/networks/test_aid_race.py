@@ -4,7 +4,7 @@ shows that several helpers are then told the request is theirs."""
 
 import pytest
 
-from networks.models.mutual_aid import AidRequest, AidRole
+from networks.models.mutual_aid import AidRole, HelpRequest
 from networks.mutual_aid import services as mutual_aid
 from tests.concurrency import Race, held, postgres_only, wait_for_lock_waiters
 from tests.networks.aid_world import CONTACT, build, in_org, request_values
@@ -44,12 +44,12 @@ def claim_race(world, n: int, *, conditional: bool) -> tuple[int, str]:
 
     # The row is held while the helpers start, so every one of them has read
     # it and waits to write when it is let go: the overlap is certain.
-    with held(AidRequest.objects.filter(pk=request.pk)):
+    with held(HelpRequest.objects.filter(pk=request.pk)):
         racing = Race([lambda p=p: claim(p) for p in helpers])
         wait_for_lock_waiters(HELPERS)
     errors = racing.join()
     assert all(isinstance(e, mutual_aid.AidError) for e in errors), errors
-    row = AidRequest.objects.select_related("helper").get(pk=request.pk)
+    row = HelpRequest.objects.select_related("helper").get(pk=request.pk)
     assert row.status == "claimed"
     return len(winners), row.helper.email, winners
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from networks import sealing
-from networks.models.mutual_aid import AidRequest
+from networks.models.mutual_aid import HelpRequest
 
 
 class Command(BaseCommand):
@@ -12,10 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for request in AidRequest.objects.exclude(contact_sealed="").only(
+        for request in HelpRequest.objects.exclude(contact_sealed="").only(
             "pk", "contact_sealed"
         ):
-            AidRequest.objects.filter(pk=request.pk).update(
+            HelpRequest.objects.filter(pk=request.pk).update(
                 contact_sealed=sealing.reseal(request.contact_sealed)
             )
             count += 1
