@@ -27,6 +27,7 @@ from networks.models.rapid_response import (
     TrainingKind,
     VerificationMethod,
 )
+from networks.rapid_response.services import OUTCOME_FIELDS
 
 REPORT_MAX_AGE_DAYS = 30
 
@@ -196,6 +197,22 @@ class OutcomeForm(Form):
         required=False,
     )
 
+    @classmethod
+    def initial_for(cls, report) -> dict:
+        return {name: getattr(report, name) for name in OUTCOME_FIELDS}
+
+
+class AnswerForm(Form):
+    """A responder's answer to an alert: going or not."""
+
+    answer = forms.ChoiceField(
+        choices=[("yes", _("I am going")), ("no", _("I cannot go"))]
+    )
+
+    @property
+    def accepted(self) -> bool:
+        return self.cleaned_data["answer"] == "yes"
+
 
 class SlotForm(Form):
     starts = LocalDateTimeField(label=_("Starts"))
@@ -218,8 +235,13 @@ class SlotForm(Form):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
+        self.network = network
         self.zone = ZoneInfo(network.timezone)
         self.fields["areas"].choices = [(a.pk, str(a)) for a in network.areas.all()]
+
+    def clean_areas(self):
+        """The network's areas chosen (read when the slot is saved)."""
+        return self.network.areas.filter(pk__in=self.cleaned_data["areas"])
 
     def clean(self):
         cleaned = super().clean()

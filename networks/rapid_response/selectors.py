@@ -1,6 +1,110 @@
 """Reads of rapid-response networks, their people, reports and alerts."""
 
-from networks.models.rapid_response import Alert, NetworkMember, OnCall, Training
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from networks.models.rapid_response import (
+    ActivityKind,
+    Alert,
+    CoverageArea,
+    NetworkMember,
+    OnCall,
+    OnCallSlot,
+    Report,
+    ReportStatus,
+    ResponseNetwork,
+    Training,
+)
+
+# What the public sees: confirmed activity (also once closed) and false alarms
+# (to stop rumours).
+PUBLIC = Q(status__in=[ReportStatus.CONFIRMED, ReportStatus.FALSE_ALARM]) | Q(
+    status=ReportStatus.CLOSED, confirmed_at__isnull=False
+)
+PUBLIC_ALERTS_SHOWN = 100
+DESK_SHOWN = 200
+
+
+def areas(network: ResponseNetwork) -> QuerySet[CoverageArea]:
+    return network.areas.all()
+
+
+def public_alerts(network: ResponseNetwork) -> list[dict]:
+    """Confirmed activity and false alarms: kind, neighbourhood, the hour."""
+    zone = ZoneInfo(network.timezone)
+    rows = (
+        Report.objects.filter(PUBLIC, network=network)
+        .order_by("-seen_at", "-pk")
+        .values("pk", "kind", "status", "neighbourhood", "city", "seen_at")[
+            :PUBLIC_ALERTS_SHOWN
+        ]
+    )
+    statuses = {
+        **dict(ReportStatus.choices),
+        ReportStatus.CLOSED: ReportStatus.CONFIRMED.label,  # confirmed, now over
+    }
+    return [
+        {
+            "pk": row["pk"],
+            "kind": ActivityKind(row["kind"]).label,
+            "status": row["status"],
+            "status_label": statuses[row["status"]],
+            "place": ", ".join(p for p in (row["neighbourhood"], row["city"]) if p),
+            "hour": row["seen_at"]
+            .astimezone(zone)
+            .replace(minute=0, second=0, microsecond=0),
+        }
+        for row in rows
+    ]
+
+
+def open_reports(network: ResponseNetwork) -> QuerySet[Report]:
+    """The desk: reports not closed, urgent ones first, newest first."""
+    return (
+        Report.objects.filter(network=network)
+        .exclude(status=ReportStatus.CLOSED)
+        .order_by("-urgent", "-created_at")
+        .only("pk", "kind", "status", "city", "neighbourhood", "urgent", "created_at")
+    )[:DESK_SHOWN]
+
+
+def report_record(report: Report) -> dict:
+    """Everything written about a report, for its page."""
+    return {
+        "timeline": report.timeline.select_related("actor"),
+        "alerts": report.alerts.select_related("responder"),
+        "notes": report.notes.select_related("author"),
+        "photos": report.photos.all(),
+        "verifications": report.verifications.select_related("verifier"),
+    }
+
+
+def upcoming_slots(network: ResponseNetwork) -> QuerySet[OnCallSlot]:
+    """Slots not over yet, with their areas and the people who took them."""
+    return (
+        OnCallSlot.objects.filter(network=network, ends_at__gt=timezone.now())
+        .prefetch_related("areas", "people__user")
+        .order_by("starts_at", "tier")
+    )
+
+
+def slots_taken(user, slots: QuerySet[OnCallSlot]) -> set[int]:
+    """Ids of the `slots` that `user` took."""
+    return set(
+        OnCall.objects.filter(slot__in=slots, user=user).values_list(
+            "slot_id", flat=True
+        )
+    )
+
+
+def roles_given(network: ResponseNetwork) -> QuerySet[NetworkMember]:
+    return network.members.select_related("user").order_by("user__email", "role")
+
+
+def trainings(network: ResponseNetwork) -> QuerySet[Training]:
+    return Training.objects.filter(network=network).select_related("user")
 
 
 def personal_data(user) -> dict:

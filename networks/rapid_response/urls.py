@@ -16,11 +16,27 @@ urlpatterns = [
     path("<slug:slug>/intake/", views.intake, name="intake"),
     path("<slug:slug>/on-call/", views.on_call, name="on-call"),
     path(
-        "<slug:slug>/on-call/<int:slot_id>/",
+        "<slug:slug>/on-call/<int:slot_id>/take/",
         views.on_call_take,
         name="on-call-take",
     ),
+    path(
+        "<slug:slug>/on-call/<int:slot_id>/leave/",
+        views.on_call_leave,
+        name="on-call-leave",
+    ),
     path("<slug:slug>/setup/", views.setup, name="setup"),
+    path(
+        "<slug:slug>/setup/trainings/",
+        views.setup_training,
+        name="setup-training",
+    ),
+    path("<slug:slug>/setup/roles/", views.setup_role_give, name="setup-role-give"),
+    path(
+        "<slug:slug>/setup/roles/remove/",
+        views.setup_role_remove,
+        name="setup-role-remove",
+    ),
     path("<slug:slug>/reports/<int:report_id>/", views.report_detail, name="report"),
     path(
         "<slug:slug>/reports/<int:report_id>/photos/<int:photo_id>/",

@@ -4,8 +4,8 @@ Public: the network's page, the report form (no login, no name, no IP kept)
 and community alerts (kind, neighbourhood, hour). Members with a role: the
 desk, reports with their exact place, on-call slots. Dispatchers only: the
 reporter's contact, intake, status changes, the schedule. The organization's
-admins: setup. Anyone else gets 404, as if the page did not exist.
-Dispatchers and verifiers must have two-factor authentication on.
+admins: setup. Who may open what is in rules.py; anyone else gets 404, as if
+the page did not exist.
 """
 
 from zoneinfo import ZoneInfo
@@ -14,11 +14,9 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -27,28 +25,16 @@ from django.views.decorators.http import (
 )
 
 from networks.http import client_key, private
-from networks.models import Organization
 from networks.models.rapid_response import (
-    MFA_ROLES,
-    ActivityKind,
-    Alert,
     AlertAnswer,
-    NetworkMember,
-    OnCall,
-    OnCallSlot,
-    Report,
-    ReportPhoto,
     ReportSource,
-    ReportStatus,
-    ResponseNetwork,
     ResponseRole,
     Service,
-    Training,
 )
-from networks.organizations.selectors import is_admin
-from networks.rapid_response import services
+from networks.rapid_response import rules, selectors, services
 from networks.rapid_response.forms import (
     LANGUAGE_NAMES,
+    AnswerForm,
     NetworkForm,
     NoteForm,
     OutcomeForm,
@@ -60,64 +46,39 @@ from networks.rapid_response.forms import (
     VerifyForm,
     local_now,
 )
-from networks.rules import check, members_only, roles_in
-
-Role = ResponseRole
-# What the public sees: confirmed activity (also once closed) and false alarms
-# (to stop rumours).
-PUBLIC = Q(status__in=[ReportStatus.CONFIRMED, ReportStatus.FALSE_ALARM]) | Q(
-    status=ReportStatus.CLOSED, confirmed_at__isnull=False
-)
-PUBLIC_ALERTS_SHOWN = 100
-
-
-def network_or_404(slug: str) -> ResponseNetwork:
-    return get_object_or_404(
-        ResponseNetwork.objects.select_related("organization"), slug=slug
-    )
-
-
-def roles_of(user, network) -> set[str]:
-    return roles_in(NetworkMember, network, user)
-
-
-def member(request, network, *allowed) -> set[str]:
-    """The person's roles; 404 unless one is in `allowed` (any, if none)."""
-    return check(
-        request,
-        roles_of(request.user, network),
-        allowed,
-        mfa_roles=MFA_ROLES,
-        template="networks/rapid_response/two_factor.html",
-    )
-
 
 # Public.
 
 
+@rules.public
 @require_safe
 def network_page(request, slug: str):
-    network = network_or_404(slug)
+    network = rules.network(slug)
     return render(
         request,
         "networks/rapid_response/network.html",
         {
             "network": network,
-            "areas": network.areas.all(),
+            "areas": selectors.areas(network),
             "languages": [LANGUAGE_NAMES.get(c, c) for c in network.languages],
             "services": [
                 label for value, label in Service.choices if value in network.services
             ],
-            "roles": roles_of(request.user, network),
-            "is_admin": request.user.is_authenticated
-            and is_admin(request.user, network.organization),
+            "roles": rules.roles(request.user, network),
+            "is_admin": rules.may_set_up(request.user, network),
         },
     )
 
 
+@rules.public
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_form(request, slug: str, *, intake: bool = False):
-    network = network_or_404(slug)
+def report_form(request, slug: str):
+    return _report_form(request, rules.network(slug), intake=False)
+
+
+def _report_form(request, network, *, intake: bool):
+    """The public form; a dispatcher's intake skips the rate limit, records
+    who entered the call and goes on to the report."""
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -145,9 +106,7 @@ def report_form(request, slug: str, *, intake: bool = False):
             else:
                 if intake:
                     messages.success(request, _("The report is on the desk."))
-                    return redirect(
-                        "networks:report", slug=network.slug, report_id=report.pk
-                    )
+                    return _to_report(report)
                 return redirect("networks:report-thanks", slug=network.slug)
     return private(
         render(
@@ -158,50 +117,24 @@ def report_form(request, slug: str, *, intake: bool = False):
     )
 
 
+@rules.public
 @require_safe
 def report_thanks(request, slug: str):
-    network = network_or_404(slug)
     return render(
-        request, "networks/rapid_response/report_thanks.html", {"network": network}
+        request,
+        "networks/rapid_response/report_thanks.html",
+        {"network": rules.network(slug)},
     )
 
 
-def public_alerts(network):
-    """Confirmed activity and false alarms: kind, neighbourhood, the hour."""
-    zone = ZoneInfo(network.timezone)
-    rows = (
-        Report.objects.filter(PUBLIC, network=network)
-        .order_by("-seen_at", "-pk")
-        .values("pk", "kind", "status", "neighbourhood", "city", "seen_at")[
-            :PUBLIC_ALERTS_SHOWN
-        ]
-    )
-    statuses = {
-        **dict(ReportStatus.choices),
-        ReportStatus.CLOSED: ReportStatus.CONFIRMED.label,  # confirmed, now over
-    }
-    return [
-        {
-            "pk": row["pk"],
-            "kind": ActivityKind(row["kind"]).label,
-            "status": row["status"],
-            "status_label": statuses[row["status"]],
-            "place": ", ".join(p for p in (row["neighbourhood"], row["city"]) if p),
-            "hour": row["seen_at"]
-            .astimezone(zone)
-            .replace(minute=0, second=0, microsecond=0),
-        }
-        for row in rows
-    ]
-
-
+@rules.public
 @require_safe
 def alerts_page(request, slug: str):
-    network = network_or_404(slug)
+    network = rules.network(slug)
     return render(
         request,
         "networks/rapid_response/alerts.html",
-        {"network": network, "alerts": public_alerts(network)},
+        {"network": network, "alerts": selectors.public_alerts(network)},
     )
 
 
@@ -209,7 +142,7 @@ class AlertsFeed(Feed):
     """The same as the alerts page, as an RSS feed."""
 
     def get_object(self, request, slug: str):
-        return network_or_404(slug)
+        return rules.network(slug)
 
     def title(self, network):
         return _("%(network)s: community alerts") % {"network": network.name}
@@ -224,7 +157,7 @@ class AlertsFeed(Feed):
         page = reverse("networks:alerts", kwargs={"slug": network.slug})
         return [
             {**alert, "link": f"{page}#alert-{alert['pk']}"}
-            for alert in public_alerts(network)
+            for alert in selectors.public_alerts(network)
         ]
 
     def item_title(self, item):
@@ -242,224 +175,188 @@ class AlertsFeed(Feed):
     item_guid_is_permalink = False
 
 
+alerts_feed = rules.public(AlertsFeed())
+
+
 # Members.
 
 
-@members_only
+@rules.members_only
 @require_safe
 def desk(request, slug: str):
-    network = network_or_404(slug)
-    roles = member(request, network)
-    reports = (
-        Report.objects.filter(network=network)
-        .exclude(status=ReportStatus.CLOSED)
-        .order_by("-urgent", "-created_at")
-        .only("pk", "kind", "status", "city", "neighbourhood", "urgent", "created_at")
-    )[:200]
+    access = rules.access(request, slug)
     return private(
         render(
             request,
             "networks/rapid_response/desk.html",
-            {"network": network, "reports": reports, "roles": roles},
-        )
-    )
-
-
-def _report(network, report_id: int) -> Report:
-    return get_object_or_404(Report, network=network, pk=report_id)
-
-
-@members_only
-@require_safe
-def report_detail(request, slug: str, report_id: int):
-    network = network_or_404(slug)
-    roles = member(request, network)
-    report = _report(network, report_id)
-    return private(
-        render(
-            request,
-            "networks/rapid_response/report.html",
             {
-                "network": network,
-                "report": report,
-                "roles": roles,
-                "is_dispatcher": Role.DISPATCHER in roles,
-                "is_verifier": Role.VERIFIER in roles,
-                "timeline": report.timeline.select_related("actor"),
-                "alerts": report.alerts.select_related("responder"),
-                "notes": report.notes.select_related("author"),
-                "photos": report.photos.all(),
-                "verifications": report.verifications.select_related("verifier"),
-                "verify_form": VerifyForm(),
-                "status_form": StatusForm(),
-                "note_form": NoteForm(),
-                "outcome_form": OutcomeForm(
-                    initial={
-                        name: getattr(report, name) for name in services.OUTCOME_FIELDS
-                    }
-                ),
+                "network": access.network,
+                "reports": selectors.open_reports(access.network),
+                "roles": access.roles,
             },
         )
     )
 
 
-@members_only
+@rules.members_only
+@require_safe
+def report_detail(request, slug: str, report_id: int):
+    access = rules.access(request, slug)
+    report = rules.report_in(access.network, report_id)
+    return private(
+        render(
+            request,
+            "networks/rapid_response/report.html",
+            {
+                "network": access.network,
+                "report": report,
+                "roles": access.roles,
+                "is_dispatcher": access.dispatcher,
+                "is_verifier": access.verifier,
+                **selectors.report_record(report),
+                "verify_form": VerifyForm(),
+                "status_form": StatusForm(),
+                "note_form": NoteForm(),
+                "outcome_form": OutcomeForm(initial=OutcomeForm.initial_for(report)),
+            },
+        )
+    )
+
+
+@rules.members_only
 @require_safe
 def report_photo(request, slug: str, report_id: int, photo_id: int):
-    network = network_or_404(slug)
-    member(request, network)
-    photo = get_object_or_404(
-        ReportPhoto, pk=photo_id, report__pk=report_id, report__network=network
-    )
+    photo = rules.photo_for_member(request, slug, report_id, photo_id)
     return private(FileResponse(photo.image.open("rb"), content_type="image/jpeg"))
 
 
-def _act(request, slug, report_id, allowed, action):
-    """Run `action(report, roles)` for a POST by someone in `allowed`."""
-    network = network_or_404(slug)
-    roles = member(request, network, *allowed)
-    report = _report(network, report_id)
-    try:
-        action(report, roles)
-    except services.ResponseError as error:
-        messages.error(request, str(error))
-    return redirect("networks:report", slug=network.slug, report_id=report.pk)
+def _to_report(report):
+    return redirect("networks:report", slug=report.network.slug, report_id=report.pk)
 
 
-@members_only
+@rules.members_only
 @require_POST
 def report_verify(request, slug: str, report_id: int):
+    report = rules.report_for_member(request, slug, report_id, ResponseRole.VERIFIER)
     form = VerifyForm(request.POST)
-
-    def act(report, roles):
-        if not form.is_valid():
-            raise services.ResponseError(_("Choose how you verified it."))
+    if not form.is_valid():
+        messages.error(request, _("Choose how you verified it."))
+        return _to_report(report)
+    try:
         services.verify(
             report=report,
             verifier=request.user,
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
         )
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+    else:
         messages.success(request, _("Your verification is recorded."))
+    return _to_report(report)
 
-    return _act(request, slug, report_id, [Role.VERIFIER], act)
 
-
-@members_only
+@rules.members_only
 @require_POST
 def report_start(request, slug: str, report_id: int):
-    def act(report, roles):
-        services.start_verifying(report=report, actor=request.user)
+    report = rules.report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
+    services.start_verifying(report=report, actor=request.user)
+    return _to_report(report)
 
-    return _act(request, slug, report_id, [Role.DISPATCHER], act)
 
-
-@members_only
+@rules.members_only
 @require_POST
 def report_dispatch(request, slug: str, report_id: int):
-    def act(report, roles):
-        count = services.dispatch(report=report, actor=request.user)
-        messages.success(
-            request, _("%(count)s people on call alerted.") % {"count": count}
-        )
-
-    return _act(request, slug, report_id, [Role.DISPATCHER], act)
+    report = rules.report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
+    count = services.dispatch(report=report, actor=request.user)
+    messages.success(request, _("%(count)s people on call alerted.") % {"count": count})
+    return _to_report(report)
 
 
-@members_only
+@rules.members_only
 @require_POST
 def report_status(request, slug: str, report_id: int):
+    report = rules.report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
     form = StatusForm(request.POST)
-
-    def act(report, roles):
-        if not form.is_valid():
-            raise services.ResponseError(_("Choose a status."))
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return _to_report(report)
+    try:
         services.set_status(
             report=report,
             actor=request.user,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
         )
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+    return _to_report(report)
 
-    return _act(request, slug, report_id, [Role.DISPATCHER], act)
 
-
-@members_only
+@rules.members_only
 @require_POST
 def report_note(request, slug: str, report_id: int):
+    report = rules.report_for_member(request, slug, report_id)
     form = NoteForm(request.POST)
-
-    def act(report, roles):
-        if not form.is_valid():
-            raise services.ResponseError(_("Write something first."))
+    if not form.is_valid():
+        messages.error(request, _("Write something first."))
+        return _to_report(report)
+    try:
         services.add_note(
             report=report, author=request.user, text=form.cleaned_data["text"]
         )
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+    return _to_report(report)
 
-    return _act(request, slug, report_id, [], act)
 
-
-@members_only
+@rules.members_only
 @require_POST
 def report_outcome(request, slug: str, report_id: int):
+    report = rules.report_for_member(request, slug, report_id)
     form = OutcomeForm(request.POST)
-
-    def act(report, roles):
-        if not form.is_valid():
-            raise services.ResponseError(
-                " ".join(str(e) for errors in form.errors.values() for e in errors)
-            )
-        services.record_outcome(
-            report=report, actor=request.user, values=form.cleaned_data
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(str(e) for errors in form.errors.values() for e in errors)
         )
+        return _to_report(report)
+    services.record_outcome(report=report, actor=request.user, values=form.cleaned_data)
+    return _to_report(report)
 
-    return _act(request, slug, report_id, [], act)
 
-
-@members_only
+@rules.members_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake(request, slug: str):
     """Hotline calls, entered by a dispatcher through the public form's fields."""
-    network = network_or_404(slug)
-    member(request, network, Role.DISPATCHER)
-    return report_form(request, slug, intake=True)
+    return _report_form(
+        request, rules.network_for_dispatcher(request, slug), intake=True
+    )
 
 
-@members_only
+@rules.members_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def on_call(request, slug: str):
-    network = network_or_404(slug)
-    roles = member(request, network)
+    """The schedule; its form adds a slot."""
+    access = rules.on_call_access(request, slug)
+    network = access.network
     form = SlotForm(request.POST or None, network=network)
-    if request.method == "POST":
-        if Role.DISPATCHER not in roles:
-            raise Http404
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.add_slot(
-                    network=network,
-                    starts_at=data["starts"],
-                    ends_at=data["ends"],
-                    tier=data["tier"],
-                    places=data["places"],
-                    areas=network.areas.filter(pk__in=data["areas"]),
-                )
-            except services.ResponseError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The slot is added."))
-                return redirect("networks:on-call", slug=network.slug)
-    slots = (
-        OnCallSlot.objects.filter(network=network, ends_at__gt=timezone.now())
-        .prefetch_related("areas", "people__user")
-        .order_by("starts_at", "tier")
-    )
-    mine = set(
-        OnCall.objects.filter(slot__in=slots, user=request.user).values_list(
-            "slot_id", flat=True
-        )
-    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_slot(
+                network=network,
+                starts_at=data["starts"],
+                ends_at=data["ends"],
+                tier=data["tier"],
+                places=data["places"],
+                areas=data["areas"],
+            )
+        except services.ResponseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The slot is added."))
+            return redirect("networks:on-call", slug=network.slug)
+    slots = selectors.upcoming_slots(network)
     return private(
         render(
             request,
@@ -467,44 +364,43 @@ def on_call(request, slug: str):
             {
                 "network": network,
                 "slots": slots,
-                "mine": mine,
+                "mine": selectors.slots_taken(request.user, slots),
                 "form": form,
-                "is_dispatcher": Role.DISPATCHER in roles,
+                "is_dispatcher": access.dispatcher,
                 "zone": ZoneInfo(network.timezone),
             },
         )
     )
 
 
-@members_only
+@rules.members_only
 @require_POST
 def on_call_take(request, slug: str, slot_id: int):
-    network = network_or_404(slug)
-    member(request, network)
-    slot = get_object_or_404(OnCallSlot, network=network, pk=slot_id)
-    if request.POST.get("leave"):
-        services.leave_slot(slot=slot, user=request.user)
-    else:
-        try:
-            services.take_slot(slot_id=slot.pk, user=request.user)
-        except services.ResponseError as error:
-            messages.error(request, str(error))
-    return redirect("networks:on-call", slug=network.slug)
+    slot = rules.slot_for_member(request, slug, slot_id)
+    try:
+        services.take_slot(slot_id=slot.pk, user=request.user)
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+    return redirect("networks:on-call", slug=slot.network.slug)
 
 
-@members_only
+@rules.members_only
+@require_POST
+def on_call_leave(request, slug: str, slot_id: int):
+    slot = rules.slot_for_member(request, slug, slot_id)
+    services.leave_slot(slot=slot, user=request.user)
+    return redirect("networks:on-call", slug=slot.network.slug)
+
+
+@rules.members_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def alert_page(request, alert_id: int):
     """A responder's own alert: the report, and going or not."""
-    alert = get_object_or_404(
-        Alert.objects.select_related("report__network"),
-        pk=alert_id,
-        responder=request.user,
-    )
+    alert = rules.alert_for_responder(request, alert_id)
     if request.method == "POST":
-        answer = request.POST.get("answer")
-        if answer in {"yes", "no"}:
-            services.answer_alert(alert=alert, accept=answer == "yes")
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            services.answer_alert(alert=alert, accept=form.accepted)
             messages.success(
                 request, _("Thank you; the dispatcher can see your answer.")
             )
@@ -525,22 +421,14 @@ def alert_page(request, alert_id: int):
     )
 
 
-# Setup, by the organization's admins.
-
-
-def _admin_network(request, slug: str) -> ResponseNetwork:
-    network = network_or_404(slug)
-    if not is_admin(request.user, network.organization):
-        raise Http404
-    return network
+# Setup, by the organization's admins: one URL per form, each back to the
+# setup page when done; a form with mistakes is shown again on that page.
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def network_new(request, organization: str):
-    org = get_object_or_404(Organization, slug=organization)
-    if not is_admin(request.user, org):
-        raise Http404
+    org = rules.organization_for_admin(request, organization)
     form = NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         network = services.create_network(organization=org, values=form.cleaned_data)
@@ -553,53 +441,14 @@ def network_new(request, organization: str):
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def setup(request, slug: str):
-    network = _admin_network(request, slug)
-    org = network.organization
-    form = NetworkForm(
-        request.POST if "name" in request.POST else None,
-        initial=NetworkForm.initial_for(network),
-    )
-    role_form = RoleForm(
-        request.POST if "role" in request.POST else None, organization=org
-    )
-    training_form = TrainingForm(
-        request.POST if "kind" in request.POST else None, organization=org
-    )
-    if request.method == "POST":
-        done = False
-        try:
-            if form.is_bound and form.is_valid():
-                services.update_network(network=network, values=form.cleaned_data)
-                done = True
-            elif training_form.is_bound and training_form.is_valid():
-                data = training_form.cleaned_data
-                services.record_training(
-                    network=network,
-                    user=data["user"],
-                    kind=data["kind"],
-                    completed_on=data["completed_on"],
-                    actor=request.user,
-                )
-                done = True
-            elif role_form.is_bound and role_form.is_valid():
-                data = role_form.cleaned_data
-                if request.POST.get("remove"):
-                    services.remove_role(
-                        network=network, user=data["user"], role=data["role"]
-                    )
-                else:
-                    services.give_role(
-                        network=network, user=data["user"], role=data["role"]
-                    )
-                done = True
-        except services.ResponseError as error:
-            role_form.add_error(None, str(error))
-        if done:
-            messages.success(request, _("Saved."))
-            return redirect("networks:setup", slug=network.slug)
+def _setup_page(request, network, *, form=None, role_form=None, training_form=None):
+    """The setup page, with the form that was sent shown with its mistakes."""
+    if form is None:
+        form = NetworkForm(initial=NetworkForm.initial_for(network))
+    if role_form is None:
+        role_form = RoleForm(organization=network.organization)
+    if training_form is None:
+        training_form = TrainingForm(organization=network.organization)
     return private(
         render(
             request,
@@ -609,15 +458,76 @@ def setup(request, slug: str):
                 "form": form,
                 "role_form": role_form,
                 "training_form": training_form,
-                "members": network.members.select_related("user").order_by(
-                    "user__email", "role"
-                ),
-                "trainings": Training.objects.filter(network=network).select_related(
-                    "user"
-                ),
+                "members": selectors.roles_given(network),
+                "trainings": selectors.trainings(network),
             },
         )
     )
 
 
-alerts_feed = AlertsFeed()
+def _saved(request, network):
+    messages.success(request, _("Saved."))
+    return redirect("networks:setup", slug=network.slug)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def setup(request, slug: str):
+    """The setup page; its first form is the network's settings."""
+    network = rules.network_for_admin(request, slug)
+    if request.method != "POST":
+        return _setup_page(request, network)
+    form = NetworkForm(request.POST, initial=NetworkForm.initial_for(network))
+    if not form.is_valid():
+        return _setup_page(request, network, form=form)
+    services.update_network(network=network, values=form.cleaned_data)
+    return _saved(request, network)
+
+
+@login_required
+@require_POST
+def setup_training(request, slug: str):
+    network = rules.network_for_admin(request, slug)
+    form = TrainingForm(request.POST, organization=network.organization)
+    if not form.is_valid():
+        return _setup_page(request, network, training_form=form)
+    services.record_training(
+        network=network,
+        user=form.cleaned_data["user"],
+        kind=form.cleaned_data["kind"],
+        completed_on=form.cleaned_data["completed_on"],
+        actor=request.user,
+    )
+    return _saved(request, network)
+
+
+@login_required
+@require_POST
+def setup_role_give(request, slug: str):
+    network = rules.network_for_admin(request, slug)
+    form = RoleForm(request.POST, organization=network.organization)
+    if form.is_valid():
+        try:
+            services.give_role(
+                network=network,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            )
+        except services.ResponseError as error:
+            form.add_error(None, str(error))
+        else:
+            return _saved(request, network)
+    return _setup_page(request, network, role_form=form)
+
+
+@login_required
+@require_POST
+def setup_role_remove(request, slug: str):
+    network = rules.network_for_admin(request, slug)
+    form = RoleForm(request.POST, organization=network.organization)
+    if not form.is_valid():
+        return _setup_page(request, network, role_form=form)
+    services.remove_role(
+        network=network, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+    )
+    return _saved(request, network)

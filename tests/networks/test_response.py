@@ -62,10 +62,10 @@ def post_report(client, world, **overrides):
 def test_the_whole_path_from_report_to_public_alert(client, world):
     network, people = world["network"], world["people"]
     photo = jpeg_with_gps()
-    response_ = client.post(
+    page = client.post(
         f"/rr/{network.slug}/report/", {**report_data(), "photos": [photo]}
     )
-    assert response_.status_code == 302
+    assert page.status_code == 302
     report = Report.objects.get()
     assert (report.status, report.source, report.photos.count()) == ("new", "web", 1)
     # Nothing about the reporter's machine is kept.
@@ -379,7 +379,7 @@ def test_another_networks_ids_answer_404(client, world):
         == 404
     )
     slot = world["slots"][0]
-    assert client.post(f"/rr/{slug}/on-call/{slot.pk}/").status_code == 404
+    assert client.post(f"/rr/{slug}/on-call/{slot.pk}/take/").status_code == 404
     alert_report = Report.objects.get()
     rapid_response.dispatch(report=alert_report)
     alert = Alert.objects.first()
@@ -468,7 +468,7 @@ def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
         "note": ("post", f"{base}/note/", {"text": "Seen."}),
         "outcome": ("post", f"{base}/outcome/", {"detained": "1"}),
         "on call": ("get", f"/rr/{slug}/on-call/", {}),
-        "take slot": ("post", f"/rr/{slug}/on-call/{world['slots'][0].pk}/", {}),
+        "take slot": ("post", f"/rr/{slug}/on-call/{world['slots'][0].pk}/take/", {}),
         "verify": ("post", f"{base}/verify/", {"method": "photo"}),
         "start verifying": ("post", f"{base}/start/", {}),
         "dispatch": ("post", f"{base}/dispatch/", {}),
