@@ -1,8 +1,9 @@
 """Writes to rapid-response networks: setup, on-call, reports, verification,
 dispatch, escalation, follow-up and retention.
 
-Callers check who may do what (networks.response_access); these functions
-keep the data consistent and write every step on the report's timeline.
+These functions keep the data consistent and write every step on the
+report's timeline. Who may call which of them is in rules.py: each view runs
+its rule first.
 """
 
 import datetime as dt

@@ -7,6 +7,7 @@ workers and a real SMTP server is in test_response_live.py.
 """
 
 import datetime as dt
+import inspect
 import io
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.formats import date_format
 from PIL import Image
@@ -23,13 +25,16 @@ from networks.models.rapid_response import (
     Alert,
     AlertAnswer,
     NetworkMember,
+    OnCall,
     Report,
     ReportPhoto,
     ReportStatus,
     ResponseRole,
+    Training,
 )
 from networks.outbox import services as outbox
 from networks.rapid_response import services as rapid_response
+from networks.rapid_response import views
 from tests.networks.response_world import (
     GPS_IFD,
     build,
@@ -434,7 +439,16 @@ def test_alert_answers_are_recorded(client, world):
 # Who may open what: every URL against every kind of person.
 
 PUBLIC = {"network", "report form", "thanks", "alerts", "alerts feed"}
-ANY_ROLE = {"desk", "report", "photo", "note", "outcome", "on call", "take slot"}
+ANY_ROLE = {
+    "desk",
+    "report",
+    "photo",
+    "note",
+    "outcome",
+    "on call",
+    "take slot",
+    "leave slot",
+}
 ROLE_ONLY = {
     "verify": {"verifier"},
     "start verifying": {"dispatcher"},
@@ -444,6 +458,10 @@ ROLE_ONLY = {
     "add slot": {"dispatcher"},
     "alert": {"responder"},
     "setup": {"admin"},
+    "save settings": {"admin"},
+    "record training": {"admin"},
+    "give role": {"admin"},
+    "remove role": {"admin"},
     "new network": {"admin"},
 }
 WITH_A_ROLE = {"responder", "lawyer", "verifier", "dispatcher"}
@@ -481,6 +499,15 @@ def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
         ),
         "alert": ("get", f"/rr/alerts/{alert.pk}/", {}),
         "setup": ("get", f"/rr/{slug}/setup/", {}),
+        **{
+            name: ("post", url, data)
+            for name, (url, data) in setup_forms(world).items()
+        },
+        "leave slot": (
+            "post",
+            f"/rr/{slug}/on-call/{world['slots'][0].pk}/leave/",
+            {},
+        ),
         "new network": ("get", f"/rr/new/{org}/", {}),
     }
 
@@ -593,3 +620,256 @@ def test_escalation_skips_groups_with_nobody_new(client, world):
         assert rapid_response.escalate() == 0
     [left] = report.timeline.filter(what="nobody left")
     assert left.describe() == "after group 3"
+
+
+# Every view goes through the wing's rules, or says it is public.
+
+
+def test_every_view_calls_a_rule_or_is_marked_public():
+    _, urls = get_resolver().namespace_dict["networks"]
+    public = set()
+    for pattern in urls.url_patterns:
+        if getattr(pattern.callback, "public", False):
+            public.add(pattern.name)
+        else:
+            source = inspect.getsource(inspect.unwrap(pattern.callback))
+            assert "rules." in source, pattern.name
+    assert public == {
+        "network",
+        "report-form",
+        "report-thanks",
+        "alerts",
+        "alerts-feed",
+    }
+
+
+def test_views_leave_checks_to_rules_and_reads_to_selectors():
+    source = inspect.getsource(views)
+    for word in ("Http404", "get_object_or_404", ".objects.", "is_admin("):
+        assert word not in source, word
+
+
+# Setup: one URL per form, each back to the setup page.
+
+
+def settings_data(**overrides) -> dict:
+    """The network's settings as build() made them, with `overrides`."""
+    return {
+        "name": "Southwest Side Rapid Response",
+        "hotline": "+1 312 555 0100",
+        "timezone": "America/Chicago",
+        "languages": ["en", "es"],
+        "services": ["legal", "documentation"],
+        "areas": "city: Chicago\nzip: 60608",
+        "verifications_needed": "2",
+        "escalate_after_minutes": "10",
+        "unverified_days": "30",
+        "contact_days": "30",
+        **overrides,
+    }
+
+
+def setup_forms(world) -> dict[str, tuple[str, dict]]:
+    slug = world["network"].slug
+    person, lawyer = world["people"]["org member"], world["people"]["lawyer"]
+    last_month = timezone.localdate() - dt.timedelta(days=30)
+    return {
+        "save settings": (
+            f"/rr/{slug}/setup/",
+            settings_data(verifications_needed="3"),
+        ),
+        "record training": (
+            f"/rr/{slug}/setup/trainings/",
+            {
+                "email": person.email,
+                "kind": "verification",
+                "completed_on": last_month.isoformat(),
+            },
+        ),
+        "give role": (
+            f"/rr/{slug}/setup/roles/",
+            {"email": person.email, "role": "support"},
+        ),
+        "remove role": (
+            f"/rr/{slug}/setup/roles/remove/",
+            {"email": lawyer.email, "role": "lawyer"},
+        ),
+    }
+
+
+def snapshot(network) -> set[tuple]:
+    """What the setup forms can change: settings, areas, roles, trainings."""
+    network.refresh_from_db()
+    settings = {
+        ("setting", name, str(value))
+        for name, value in vars(network).items()
+        if not name.startswith("_")
+    }
+    return (
+        settings
+        | {("area", *row) for row in network.areas.values_list("kind", "value")}
+        | {
+            ("role", *row)
+            for row in NetworkMember.objects.filter(network=network).values_list(
+                "user_id", "role"
+            )
+        }
+        | {
+            ("training", *row)
+            for row in Training.objects.filter(network=network).values_list(
+                "user_id", "kind"
+            )
+        }
+    )
+
+
+def expected_change(world, form) -> tuple[set, set]:
+    """What `form` (sent with setup_forms' data) removes and adds."""
+    person, lawyer = world["people"]["org member"], world["people"]["lawyer"]
+    return {
+        "save settings": (
+            {("setting", "verifications_needed", "2")},
+            {("setting", "verifications_needed", "3")},
+        ),
+        "record training": (set(), {("training", person.pk, "verification")}),
+        "give role": (set(), {("role", person.pk, "support")}),
+        "remove role": ({("role", lawyer.pk, "lawyer")}, set()),
+    }[form]
+
+
+SETUP_FORMS = ["save settings", "record training", "give role", "remove role"]
+
+
+@pytest.mark.parametrize("form", SETUP_FORMS)
+def test_each_setup_form_saves_from_its_own_url(client, world, form):
+    url, data = setup_forms(world)[form]
+    before = snapshot(world["network"])
+    client.force_login(world["people"]["admin"])
+    page = client.post(url, data, follow=True)
+    slug = world["network"].slug
+    assert page.redirect_chain == [(f"/rr/{slug}/setup/", 302)]
+    assert "Saved." in page.content.decode()
+    after = snapshot(world["network"])
+    assert (before - after, after - before) == expected_change(world, form)
+
+
+@pytest.mark.parametrize("form", SETUP_FORMS)
+@pytest.mark.parametrize(
+    "who", ["stranger", "org member", "dispatcher", "admin of another network"]
+)
+def test_setup_forms_answer_404_to_all_but_the_organizations_admins(
+    client, world, form, who
+):
+    if who == "admin of another network":
+        person = build(name="Northside Network", city="Evanston")["people"]["admin"]
+    else:
+        person = world["people"][who]
+    url, data = setup_forms(world)[form]
+    before = snapshot(world["network"])
+    client.force_login(person)
+    assert client.post(url, data).status_code == 404
+    assert snapshot(world["network"]) == before
+
+
+@pytest.mark.parametrize("form", SETUP_FORMS)
+def test_setup_forms_send_strangers_to_log_in(client, world, form):
+    url, data = setup_forms(world)[form]
+    before = snapshot(world["network"])
+    page = client.post(url, data)
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+    assert snapshot(world["network"]) == before
+
+
+@pytest.mark.parametrize(
+    "form, overrides, message",
+    [
+        ("save settings", {"areas": "nowhere"}, "Line 1: write"),
+        ("save settings", {"verifications_needed": "0"}, "greater than or equal"),
+        (
+            "record training",
+            {"completed_on": "2999-01-01"},
+            "Give the day the training was completed.",
+        ),
+        (
+            "record training",
+            {"email": "nobody@example.org"},
+            "Nobody with this address is in the organization",
+        ),
+        ("give role", {"role": "verifier"}, "Verifier needs Verification training"),
+        ("give role", {"role": "boss"}, "Select a valid choice."),
+        (
+            "remove role",
+            {"email": "nobody@example.org"},
+            "Nobody with this address is in the organization",
+        ),
+    ],
+)
+def test_bad_setup_input_is_explained_and_changes_nothing(
+    client, world, form, overrides, message
+):
+    url, data = setup_forms(world)[form]
+    before = snapshot(world["network"])
+    client.force_login(world["people"]["admin"])
+    page = client.post(url, {**data, **overrides})
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert snapshot(world["network"]) == before
+
+
+@pytest.mark.parametrize("form", ["record training", "give role", "remove role"])
+def test_the_setup_forms_own_urls_take_only_posts(client, world, form):
+    url, _ = setup_forms(world)[form]
+    client.force_login(world["people"]["admin"])
+    assert client.get(url).status_code == 405
+
+
+def test_the_setup_page_sends_each_form_to_its_own_url(client, world):
+    slug = world["network"].slug
+    client.force_login(world["people"]["admin"])
+    page = client.get(f"/rr/{slug}/setup/").content.decode()
+    for url in ("setup/", "setup/trainings/", "setup/roles/"):
+        assert f'<form method="post" action="/rr/{slug}/{url}"' in page
+    assert f'formaction="/rr/{slug}/setup/roles/remove/"' in page
+
+
+# On call: taking and leaving a slot, each at its own URL.
+
+
+def test_taking_and_leaving_a_slot(client, world):
+    slug, slot = world["network"].slug, world["slots"][0]
+    lawyer = world["people"]["lawyer"]
+    client.force_login(lawyer)
+    page = client.post(f"/rr/{slug}/on-call/{slot.pk}/take/")
+    assert page["Location"] == f"/rr/{slug}/on-call/"
+    assert OnCall.objects.filter(slot=slot, user=lawyer).exists()
+    schedule = client.get(f"/rr/{slug}/on-call/").content.decode()
+    assert f'action="/rr/{slug}/on-call/{slot.pk}/leave/"' in schedule
+    assert f'action="/rr/{slug}/on-call/{world["slots"][1].pk}/take/"' in schedule
+    page = client.post(f"/rr/{slug}/on-call/{slot.pk}/leave/")
+    assert page["Location"] == f"/rr/{slug}/on-call/"
+    assert not OnCall.objects.filter(slot=slot, user=lawyer).exists()
+
+
+@pytest.mark.parametrize("action", ["take", "leave"])
+@pytest.mark.parametrize("who", ["stranger", "org member", "another network's"])
+def test_slots_answer_404_to_people_without_a_role_there(client, world, action, who):
+    if who == "another network's":
+        person = build(name="Northside Network", city="Evanston")["people"]["responder"]
+    else:
+        person = world["people"][who]
+    slot = world["slots"][0]
+    people = set(slot.people.values_list("user_id", flat=True))
+    client.force_login(person)
+    url = f"/rr/{world['network'].slug}/on-call/{slot.pk}/{action}/"
+    assert client.post(url).status_code == 404
+    assert set(slot.people.values_list("user_id", flat=True)) == people
+
+
+def test_a_full_slot_is_explained_and_not_taken(client, world):
+    slug, slot = world["network"].slug, world["slots"][0]
+    slot.places = 2
+    slot.save(update_fields=["places"])
+    client.force_login(world["people"]["lawyer"])
+    page = client.post(f"/rr/{slug}/on-call/{slot.pk}/take/", follow=True)
+    assert "This slot is full." in page.content.decode()
+    assert slot.people.count() == 2
