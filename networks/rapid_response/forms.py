@@ -342,8 +342,16 @@ class NetworkForm(NetworkBasics):
         }
 
 
+# Both forms ask for an e-mail address on the same page: their own ids keep
+# each label pointing at its own field.
+
+
 class RoleForm(PersonForm):
     role = forms.ChoiceField(label=_("Role"), choices=ResponseRole.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "role_%s")
+        super().__init__(*args, **kwargs)
 
 
 class TrainingForm(PersonForm):
@@ -351,6 +359,10 @@ class TrainingForm(PersonForm):
     completed_on = forms.DateField(
         label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "training_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]

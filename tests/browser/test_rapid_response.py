@@ -48,3 +48,44 @@ def test_a_report_from_the_public_form_to_a_dispatched_alert(browser, live_serve
     expect(
         desk.get_by_text(f"{people['responder'].email} · group 1 · Going")
     ).to_be_visible()
+
+
+def test_an_admin_gives_and_removes_a_role_from_the_setup_page(browser, live_server):
+    world = build()
+    network, people = world["network"], world["people"]
+    member = people["org member"]
+    page = logged_in_page(browser, live_server, people["admin"])
+    page.goto(f"{live_server.url}/rr/{network.slug}/setup/")
+    roles = page.locator("form").filter(has=page.get_by_label("Role", exact=True))
+
+    roles.get_by_label("Their e-mail address").fill(member.email)
+    roles.get_by_label("Role", exact=True).select_option("support")
+    roles.get_by_role("button", name="Give the role").click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    expect(page.get_by_text(f"{member.email} · Support")).to_be_visible()
+
+    # The form's other button posts the same fields to the removal's URL.
+    roles.get_by_label("Their e-mail address").fill(member.email)
+    roles.get_by_label("Role", exact=True).select_option("support")
+    roles.get_by_role("button", name="Remove the role").click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    expect(page.get_by_text(f"{member.email} · Support")).to_have_count(0)
+
+    roles.get_by_label("Their e-mail address").fill(member.email)
+    roles.get_by_label("Role", exact=True).select_option("verifier")
+    roles.get_by_role("button", name="Give the role").click()
+    expect(roles).to_contain_text("Verifier needs Verification training first")
+    expect(page.get_by_text(f"{member.email} · Verifier")).to_have_count(0)
+
+
+def test_a_lawyer_takes_a_slot_and_leaves_it(browser, live_server):
+    world = build()
+    network, lawyer = world["network"], world["people"]["lawyer"]
+    page = logged_in_page(browser, live_server, lawyer)
+    page.goto(f"{live_server.url}/rr/{network.slug}/on-call/")
+    first = page.locator("tbody tr").first
+    first.get_by_role("button", name="Take this slot").click()
+    expect(first).to_contain_text(lawyer.email)
+    first.get_by_role("button", name="Leave").click()
+    expect(first.get_by_role("button", name="Take this slot")).to_be_visible()
+    expect(first).not_to_contain_text(lawyer.email)
