@@ -478,15 +478,10 @@ class OrganizationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
 
 
-class MembershipChangeForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, required=False)
-    remove = forms.BooleanField(required=False)
+class MemberRoleForm(forms.Form):
+    """A member's new role; removing a member is a form of its own."""
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("remove") and not cleaned.get("role"):
-            raise forms.ValidationError(_("Choose a role, or remove the member."))
-        return cleaned
+    role = forms.ChoiceField(choices=Role.choices)
 
 
 class ReviewForm(forms.Form):

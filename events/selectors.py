@@ -4,21 +4,32 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
+from events import notices
 from events.models import (
     ACTIVE_SIGNUP,
     Action,
     ActionStatus,
     Campaign,
     CampaignReview,
+    OrganizerMessage,
     Shift,
     ShiftRole,
     Signup,
     SignupStatus,
 )
-from networks.models import Organization
+from networks.models import ORGANIZING_ROLES, Organization
 
 PUBLIC_STATUSES = [ActionStatus.PUBLISHED, ActionStatus.CANCELLED]
 
@@ -244,3 +255,183 @@ def personal_data(user) -> dict:
             )
         ]
     }
+
+
+# Reads behind the pages' lookups and rules.
+
+
+def public_shifts() -> QuerySet[Shift]:
+    """Shifts of public actions, with their action: the ones anyone may join."""
+    return Shift.objects.select_related("action").filter(action__in=public_actions())
+
+
+def campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.all()
+
+
+def with_organizers_and_sources(campaign: Campaign) -> Campaign:
+    """The campaign with its organizers and sources loaded, one query each."""
+    prefetch_related_objects([campaign], "organizers", "sources")
+    return campaign
+
+
+def organization_campaigns(organization: Organization) -> QuerySet[Campaign]:
+    return organization.campaigns.all()
+
+
+def place_actions(country: str, region: str, city: str) -> QuerySet[Action]:
+    """Public actions of a city, or of a region; "no region" is a region too."""
+    filters = {"when": "all", "country": country, "region": region, "city": city}
+    actions = filter_actions({k: v for k, v in filters.items() if v})
+    if not city and not region:
+        actions = actions.filter(region="")
+    return actions
+
+
+def signups_of(user) -> QuerySet[Signup]:
+    """All of a person's signups, whatever their status."""
+    return Signup.objects.filter(volunteer=user)
+
+
+def signups_with_actions() -> QuerySet[Signup]:
+    return Signup.objects.select_related("shift__action")
+
+
+def waiting_ahead(signup: Signup) -> int:
+    """How many people are before this one on its shift's waitlist."""
+    if signup.status != SignupStatus.WAITLISTED:
+        return 0
+    return signup.shift.signups.filter(
+        status=SignupStatus.WAITLISTED, queued_at__lt=signup.queued_at
+    ).count()
+
+
+# Calendar feeds: which rows each one holds.
+
+
+def feed_campaigns(filters: dict) -> QuerySet[Campaign]:
+    """Days of action in the feed of the list's filters: all of them when it is
+    not narrowed, the one or the organization's when narrowed to those alone,
+    none when narrowed any other way."""
+    narrowed = {k for k in filters if k != "when"}
+    if not narrowed:
+        return Campaign.objects.all()
+    if narrowed == {"campaign"}:
+        return Campaign.objects.filter(pk=filters["campaign"].pk)
+    if narrowed == {"organization"}:
+        return filters["organization"].campaigns.all()
+    return Campaign.objects.none()
+
+
+def only_campaign(campaign: Campaign) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(pk=campaign.pk)
+
+
+def only_action(action: Action) -> QuerySet[Action]:
+    return public_actions().filter(pk=action.pk)
+
+
+def campaign_feed_actions(campaign: Campaign) -> QuerySet[Action]:
+    return public_actions().filter(in_campaign(campaign))
+
+
+def organization_feed_actions(organization: Organization) -> QuerySet[Action]:
+    return public_actions().filter(organizers=organization)
+
+
+def place_feed_actions(country: str, region: str, city: str) -> QuerySet[Action]:
+    actions = public_actions().filter(country__iexact=country)
+    actions = actions.filter(region__iexact=region)
+    if city:
+        actions = actions.filter(city__iexact=city)
+    return actions
+
+
+def shift_feed_signups(user, *, since: dt.datetime) -> QuerySet[Signup]:
+    """A person's signups on shifts that end after `since`, any status."""
+    return Signup.objects.filter(volunteer=user, shift__ends_at__gte=since)
+
+
+def all_actions_of(organization: Organization) -> QuerySet[Action]:
+    """Every action the organization runs, drafts too (for its organizers)."""
+    return Action.objects.filter(organizers=organization)
+
+
+# Organizers' pages.
+
+
+def organized_actions(user) -> QuerySet[Action]:
+    """Actions run by an organization in which the person organizes."""
+    return Action.objects.filter(
+        organizers__memberships__user=user,
+        organizers__memberships__role__in=ORGANIZING_ROLES,
+    ).distinct()
+
+
+def shifts_with_actions() -> QuerySet[Shift]:
+    return Shift.objects.select_related("action")
+
+
+def signups_with_shifts() -> QuerySet[Signup]:
+    return Signup.objects.select_related("shift")
+
+
+def submissions() -> QuerySet[Action]:
+    """Actions put forward to a day of action, with it."""
+    return Action.objects.select_related("campaign").filter(campaign__isnull=False)
+
+
+def managed_actions(organization: Organization) -> QuerySet[Action]:
+    """The organization's actions, drafts too, with their number of shifts."""
+    return (
+        Action.objects.filter(organizers=organization)
+        .annotate(shift_count=Count("shifts", distinct=True))
+        .order_by("-start_date", "title")
+    )
+
+
+def campaign_choices() -> QuerySet[Campaign]:
+    return Campaign.objects.only("slug", "name", "date")
+
+
+def roster(shift: Shift) -> list[Signup]:
+    return list(
+        shift.signups.select_related("volunteer").order_by("status", "queued_at", "pk")
+    )
+
+
+def campaign_submissions(campaign: Campaign) -> dict:
+    """What a day of action's organizers review: pending and rejected actions,
+    and how many are approved."""
+    submitted = Action.objects.filter(campaign=campaign).order_by("region", "city")
+    return {
+        "pending": submitted.filter(campaign_review=CampaignReview.PENDING),
+        "approved_count": submitted.filter(
+            campaign_review=CampaignReview.APPROVED
+        ).count(),
+        "rejected": submitted.filter(campaign_review=CampaignReview.REJECTED),
+    }
+
+
+def message_shifts(action: Action) -> list[Shift]:
+    return list(action.shifts.select_related("action"))
+
+
+def sent_messages(action: Action, *, limit: int) -> list[OrganizerMessage]:
+    """The action's latest messages, each with `copies` (signup, notification)
+    and `counts` by delivery state."""
+    sent = list(action.messages.select_related("shift", "author")[:limit])
+    copies = list(notices.copies(sent))
+    signups = Signup.objects.select_related("volunteer").in_bulk(
+        [copy.target_id for copy in copies]
+    )
+    by_message = {message.pk: [] for message in sent}
+    for copy in copies:
+        by_message[copy.payload["message"]].append((signups.get(copy.target_id), copy))
+    for message in sent:
+        message.copies = by_message[message.pk]
+        message.counts = {
+            state: sum(1 for _, copy in message.copies if copy.state == state)
+            for state in ("pending", "sending", "sent", "failed", "dropped")
+        }
+    return sent

@@ -1,163 +1,203 @@
 from django.urls import path
 
-from events import manage_views, views
+from events.views import feeds, organizations, organize, public, volunteer
 
 app_name = "events"
 
-manage_patterns = [
-    path("manage/", manage_views.dashboard, name="manage"),
-    path("invitations/<str:token>/", manage_views.invitation, name="invitation"),
+organizations_patterns = [
+    path("manage/", organizations.dashboard, name="manage"),
+    path(
+        "manage/organizations/new/",
+        organizations.organization_new,
+        name="manage-organization-new",
+    ),
+    path("invitations/<str:token>/", organizations.invitation, name="invitation"),
     path(
         "manage/o/<slug:slug>/",
-        manage_views.organization,
+        organizations.organization,
         name="manage-organization",
     ),
     path(
+        "manage/o/<slug:slug>/invitations/",
+        organizations.invite,
+        name="manage-invite",
+    ),
+    path(
+        "manage/memberships/<int:membership_id>/",
+        organizations.member_role,
+        name="manage-membership",
+    ),
+    path(
+        "manage/memberships/<int:membership_id>/remove/",
+        organizations.member_remove,
+        name="manage-membership-remove",
+    ),
+]
+
+organize_patterns = [
+    path(
         "manage/o/<slug:slug>/actions/new/",
-        manage_views.action_new,
+        organize.action_new,
         name="manage-action-new",
     ),
     path(
         "manage/o/<slug:slug>/campaigns/new/",
-        manage_views.campaign_new,
+        organize.campaign_new,
         name="manage-campaign-new",
     ),
     path(
         "manage/campaigns/<slug:slug>/",
-        manage_views.campaign,
+        organize.campaign,
         name="manage-campaign",
     ),
     path(
         "manage/actions/<int:action_id>/submit/",
-        manage_views.action_submit,
+        organize.action_submit,
         name="manage-action-submit",
     ),
     path(
         "manage/actions/<int:action_id>/review/",
-        manage_views.action_review,
+        organize.action_review,
         name="manage-action-review",
     ),
-    path(
-        "manage/memberships/<int:membership_id>/",
-        manage_views.membership,
-        name="manage-membership",
-    ),
-    path("manage/actions/<int:action_id>/", manage_views.action, name="manage-action"),
+    path("manage/actions/<int:action_id>/", organize.action, name="manage-action"),
     path(
         "manage/actions/<int:action_id>/publish/",
-        manage_views.action_publish,
+        organize.action_publish,
         name="manage-action-publish",
     ),
     path(
         "manage/actions/<int:action_id>/cancel/",
-        manage_views.action_cancel,
+        organize.action_cancel,
         name="manage-action-cancel",
     ),
     path(
         "manage/actions/<int:action_id>/duplicate/",
-        manage_views.action_duplicate,
+        organize.action_duplicate,
         name="manage-action-duplicate",
     ),
     path(
         "manage/actions/<int:action_id>/messages/",
-        manage_views.action_messages,
+        organize.action_messages,
         name="manage-action-messages",
     ),
     path(
         "manage/actions/<int:action_id>/shifts/new/",
-        manage_views.shift_new,
+        organize.shift_new,
         name="manage-shift-new",
     ),
-    path("manage/shifts/<int:shift_id>/", manage_views.shift_edit, name="manage-shift"),
+    path("manage/shifts/<int:shift_id>/", organize.shift_edit, name="manage-shift"),
     path(
         "manage/shifts/<int:shift_id>/delete/",
-        manage_views.shift_delete,
+        organize.shift_delete,
         name="manage-shift-delete",
     ),
     path(
         "manage/shifts/<int:shift_id>/roster/",
-        manage_views.roster,
+        organize.roster,
         name="manage-roster",
     ),
     path(
         "manage/signups/<int:signup_id>/check-in/",
-        manage_views.check_in,
+        organize.check_in,
         name="manage-check-in",
     ),
 ]
 
-urlpatterns = [
-    *manage_patterns,
-    path("", views.home, name="home"),
-    path("actions/", views.action_list, name="action-list"),
-    path("actions/<slug:slug>/", views.action_detail, name="action-detail"),
+volunteer_patterns = [
+    path("shifts/<int:shift_id>/signup/", volunteer.shift_signup, name="shift-signup"),
+    path("shifts/<int:shift_id>/join/", volunteer.shift_join, name="shift-join"),
+    path("signups/confirm/<str:token>/", volunteer.guest_confirm, name="guest-confirm"),
+    path("signups/guest/<str:token>/", volunteer.guest_signup, name="guest-signup"),
     path(
-        "actions/<slug:slug>/calendar.ics",
-        views.action_calendar,
-        name="action-calendar",
+        "signups/guest/<str:token>/cancel/",
+        volunteer.guest_signup_cancel,
+        name="guest-signup-cancel",
     ),
-    path("feeds/actions.ics", views.feed, name="feed"),
-    path("shifts/<int:shift_id>/signup/", views.shift_signup, name="shift-signup"),
-    path("shifts/<int:shift_id>/join/", views.shift_join, name="shift-join"),
-    path("signups/confirm/<str:token>/", views.guest_confirm, name="guest-confirm"),
-    path("signups/guest/<str:token>/", views.guest_signup, name="guest-signup"),
-    path("me/shifts/", views.my_shifts, name="my-shifts"),
-    path("me/", views.my_account, name="my-account"),
+    path("me/shifts/", volunteer.my_shifts, name="my-shifts"),
+    path("me/", volunteer.my_account, name="my-account"),
     path(
         "me/notifications/",
-        views.notification_preferences,
+        volunteer.notification_preferences,
         name="notification-preferences",
     ),
-    path("me/data.json", views.my_data, name="my-data"),
-    path("me/delete/", views.delete_account, name="delete-account"),
+    path("me/data.json", volunteer.my_data, name="my-data"),
+    path("me/delete/", volunteer.delete_account, name="delete-account"),
     path(
         "me/feed/regenerate/",
-        views.regenerate_feed_token,
+        volunteer.regenerate_feed_token,
         name="regenerate-feed-token",
     ),
     path(
+        "signups/<int:signup_id>/cancel/",
+        volunteer.signup_cancel,
+        name="signup-cancel",
+    ),
+]
+
+feed_patterns = [
+    path(
+        "actions/<slug:slug>/calendar.ics",
+        feeds.action_calendar,
+        name="action-calendar",
+    ),
+    path("feeds/actions.ics", feeds.feed, name="feed"),
+    path(
         "feeds/private/<str:token>/shifts.ics",
-        views.my_shifts_calendar,
+        feeds.my_shifts_calendar,
         name="my-calendar",
     ),
     path(
         "feeds/private/<str:token>/organizations/<slug:slug>.ics",
-        views.organization_private_calendar,
+        feeds.organization_private_calendar,
         name="organization-private-calendar",
     ),
-    path("signups/<int:signup_id>/cancel/", views.signup_cancel, name="signup-cancel"),
-    path("campaigns/", views.campaign_list, name="campaign-list"),
-    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
     path(
         "campaigns/<slug:slug>/calendar.ics",
-        views.campaign_calendar,
+        feeds.campaign_calendar,
         name="campaign-calendar",
-    ),
-    path("organizations/", views.organization_list, name="organization-list"),
-    path(
-        "organizations/<slug:slug>/",
-        views.organization_detail,
-        name="organization-detail",
     ),
     path(
         "organizations/<slug:slug>/calendar.ics",
-        views.organization_calendar,
+        feeds.organization_calendar,
         name="organization-calendar",
     ),
     path(
         "places/<str:country>/<str:region>/calendar.ics",
-        views.place_calendar,
+        feeds.place_calendar,
         name="region-calendar",
     ),
     path(
         "places/<str:country>/<str:region>/<str:city>/calendar.ics",
-        views.place_calendar,
+        feeds.place_calendar,
         name="city-calendar",
     ),
-    path("places/<str:country>/<str:region>/", views.place_detail, name="region"),
+]
+
+public_patterns = [
+    path("", public.home, name="home"),
+    path("actions/", public.action_list, name="action-list"),
+    path("actions/<slug:slug>/", public.action_detail, name="action-detail"),
+    path("campaigns/", public.campaign_list, name="campaign-list"),
+    path("campaigns/<slug:slug>/", public.campaign_detail, name="campaign-detail"),
+    path("organizations/", public.organization_list, name="organization-list"),
+    path(
+        "organizations/<slug:slug>/",
+        public.organization_detail,
+        name="organization-detail",
+    ),
+    path("places/<str:country>/<str:region>/", public.place_detail, name="region"),
     path(
         "places/<str:country>/<str:region>/<str:city>/",
-        views.place_detail,
+        public.place_detail,
         name="city",
     ),
+]
+
+urlpatterns = [
+    *organizations_patterns,
+    *organize_patterns,
+    *volunteer_patterns,
+    *feed_patterns,
+    *public_patterns,
 ]

@@ -6,6 +6,9 @@ from django.db.models import QuerySet
 
 from networks.models import (
     ORGANIZING_ROLES,
+    AuditEntry,
+    FeedToken,
+    Invitation,
     Membership,
     NotificationPreference,
     Organization,
@@ -93,3 +96,40 @@ def personal_data(user) -> dict:
             for m in memberships_of(user)
         ],
     }
+
+
+# Reads for the organizer pages and private feeds of events.
+
+
+def organizations() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def membership(membership_id: int) -> Membership | None:
+    """A membership with its organization and person, or None."""
+    return (
+        Membership.objects.select_related("organization", "user")
+        .filter(pk=membership_id)
+        .first()
+    )
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user").order_by(
+        "role", "user__email"
+    )
+
+
+def audit_log(organization: Organization, *, limit: int = 50) -> QuerySet[AuditEntry]:
+    """The organization's latest changes, newest first."""
+    return organization.audit_entries.select_related("actor")[:limit]
+
+
+def invitation(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organization").filter(token=token).first()
+
+
+def feed_token_owner(token: str):
+    """The person a private feed token belongs to, or None."""
+    found = FeedToken.objects.select_related("user").filter(token=token).first()
+    return found.user if found else None

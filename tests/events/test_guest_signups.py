@@ -55,7 +55,7 @@ def test_a_guest_cancels_from_the_private_link_and_the_line_moves(client):
     guest = Signup.objects.get()
     waiting = sign_up(shift_id=shift.pk, volunteer=UserFactory())
 
-    client.post(f"/signups/guest/{guest.manage_token}/")
+    client.post(f"/signups/guest/{guest.manage_token}/cancel/")
 
     guest.refresh_from_db()
     waiting.refresh_from_db()

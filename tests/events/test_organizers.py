@@ -78,12 +78,19 @@ def urls(world) -> dict[str, tuple[str, str]]:
         "duplicate": ("post", f"/manage/actions/{action}/duplicate/"),
         "check in": ("post", f"/manage/signups/{signup}/check-in/"),
         "remove shift": ("post", f"/manage/shifts/{shift}/delete/"),
+        "invite": ("post", f"/manage/o/{slug}/invitations/"),
         "membership": ("post", f"/manage/memberships/{membership}/"),
+        # Last of these: it removes the membership the row above changes.
+        "remove member": ("post", f"/manage/memberships/{membership}/remove/"),
     }
 
 
 ORGANIZING = {"organizer", "admin"}
-ADMIN_ONLY = {"membership"}
+ADMIN_ONLY = {"invite", "membership", "remove member"}
+DATA = {
+    "invite": {"email": "someone@example.org", "role": "member"},
+    "membership": {"role": "member"},
+}
 # Pages of one's own, and one public page, in the same table.
 OWN_PAGES = {
     "my shifts": ("get", "/me/shifts/"),
@@ -136,8 +143,7 @@ def test_permission_table(client, world, who):
         ),
     }
     for name, (method, url) in table.items():
-        data = {"role": "member"} if name == "membership" else {}
-        response = getattr(client, method)(url, data)
+        response = getattr(client, method)(url, DATA.get(name, {}))
         want = expected(name, method, who)
         assert response.status_code == want, (who, name, response.status_code)
         if want == 302 and person is None:
@@ -157,7 +163,9 @@ def test_anyone_logged_in_can_start_an_organization_and_becomes_its_admin(client
     person = UserFactory()
     client.force_login(person)
 
-    response = client.post("/manage/", {"name": "Night Watch", "kind": "network"})
+    response = client.post(
+        "/manage/organizations/new/", {"name": "Night Watch", "kind": "network"}
+    )
 
     membership = Membership.objects.get(user=person)
     assert membership.role == Role.ADMIN
@@ -440,10 +448,12 @@ def test_inviting_an_existing_account_adds_nobody_until_they_accept(client, worl
     slug = world["organization"].slug
 
     known = client.post(
-        f"/manage/o/{slug}/", {"email": "NEWCOMER@example.org", "role": "organizer"}
+        f"/manage/o/{slug}/invitations/",
+        {"email": "NEWCOMER@example.org", "role": "organizer"},
     )
     unknown = client.post(
-        f"/manage/o/{slug}/", {"email": "nobody@example.org", "role": "member"}
+        f"/manage/o/{slug}/invitations/",
+        {"email": "nobody@example.org", "role": "member"},
     )
 
     # The same answer whether or not the address has an account.
@@ -459,9 +469,7 @@ def test_the_last_admin_cannot_be_removed(client, world):
     client.force_login(admin)
     own = Membership.objects.get(user=admin)
 
-    response = client.post(
-        f"/manage/memberships/{own.pk}/", {"remove": "1"}, follow=True
-    )
+    response = client.post(f"/manage/memberships/{own.pk}/remove/", follow=True)
 
     assert "at least one admin" in response.content.decode()
     assert Membership.objects.filter(pk=own.pk, role=Role.ADMIN).exists()
@@ -504,7 +512,7 @@ def verified_user(email: str):
 def test_an_invitation_by_email_lets_a_newcomer_join_with_the_role(client, world):
     client.force_login(world["people"]["admin"])
     client.post(
-        f"/manage/o/{world['organization'].slug}/",
+        f"/manage/o/{world['organization'].slug}/invitations/",
         {"email": "New.Person@example.org", "role": "organizer"},
     )
     message = mail.outbox[-1]
@@ -524,7 +532,7 @@ def test_an_invitation_by_email_lets_a_newcomer_join_with_the_role(client, world
 def test_an_invitation_works_only_for_its_address_and_in_time(client, world):
     client.force_login(world["people"]["admin"])
     client.post(
-        f"/manage/o/{world['organization'].slug}/",
+        f"/manage/o/{world['organization'].slug}/invitations/",
         {"email": "invited@example.org", "role": "member"},
     )
     link = invitation_link(mail.outbox[-1])
@@ -556,7 +564,9 @@ def test_a_bad_membership_change_is_refused_and_changes_nothing(client, world, d
 def test_a_bad_organization_is_refused(client):
     client.force_login(UserFactory())
 
-    response = client.post("/manage/", {"name": "", "kind": "cult"}, follow=True)
+    response = client.post(
+        "/manage/organizations/new/", {"name": "", "kind": "cult"}, follow=True
+    )
 
     assert "Give the organization a name and a kind" in response.content.decode()
     assert not Membership.objects.exists()
