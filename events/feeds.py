@@ -18,9 +18,13 @@ version. So:
 
 Writes that send no signals (QuerySet.update, bulk_create, raw SQL) must call
 `invalidate()`; as a safety net the token also expires after
-`GENERATION_SECONDS`, so no feed is staler than that. The price of one token
-for everything: any write gives every feed a new ETag, and clients download
-again a feed that may not have changed. Writes are rare next to reads.
+`GENERATION_SECONDS`, so no feed is staler than that. An `update()` of the
+fields that move an event's SEQUENCE is refused outright
+(events.models.CalendarQuerySet): those changes go through `save()`.
+
+The price of one token for everything: any write gives every feed a new ETag,
+and clients download again a feed that may not have changed. Writes are rare
+next to reads.
 
 Size: a campaign feed carries all of its actions. Broad feeds (everything, an
 organization, a place, a kind, a list filter) carry every upcoming action and

@@ -22,18 +22,54 @@ class DateBasis(models.TextChoices):
     UNKNOWN = "unknown", _("Not given")
 
 
+class BookkeepingSkipped(TypeError):
+    """An `update()` of fields that only `save()` keeps calendars right about."""
+
+
+class CalendarQuerySet(models.QuerySet):
+    """Rows calendars show, whose `update()` refuses their calendar fields.
+
+    Changing when, where or whether something happens goes through `save()`
+    (and the services that call it): it raises SEQUENCE, moves LAST-MODIFIED,
+    keeps the local date in step with the start, and its signals give every
+    feed a new version; the services also tell the people signed up. An
+    `update()` (or `bulk_update()`, which uses it) does none of that, so
+    calendar clients would keep the old event without a word. Refusing is
+    safer than bumping the sequence here: a bump would still skip the local
+    date and the notices, and look as if it had not. Other fields (geocoding
+    status, say) update as usual; fields a feed shows without a new SEQUENCE,
+    like a title, still need `feeds.invalidate()` after an update.
+    """
+
+    def update(self, **kwargs):
+        guarded = sorted(set(kwargs) & set(self.model.CALENDAR_FIELDS))
+        if guarded:
+            raise BookkeepingSkipped(
+                f"{self.model.__name__} rows cannot be updated in bulk on "
+                f"{', '.join(guarded)}: calendars follow these fields through "
+                "save() (SEQUENCE, LAST-MODIFIED, feed versions, notices). Save "
+                "each row, or use the services in events.services."
+            )
+        return super().update(**kwargs)
+
+
 class Sequenced(models.Model):
     """A `sequence` number that rises whenever a field in SEQUENCE_FIELDS changes.
 
     Calendar clients (RFC 5545 SEQUENCE) only replace an event they already
     hold when its sequence rises, so a change of time, place or status must
     raise it. The values loaded from the database are remembered and compared
-    on save; `QuerySet.update()` bypasses this and must not touch those fields.
+    on save; `QuerySet.update()` bypasses this, so it refuses those fields
+    (see `CalendarQuerySet`).
     """
 
     SEQUENCE_FIELDS: tuple[str, ...] = ()
+    # What `update()` refuses: those fields and the sequence itself.
+    CALENDAR_FIELDS: tuple[str, ...] = ()
 
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+
+    objects = CalendarQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -73,6 +109,7 @@ class Campaign(Sequenced):
     """A national or multi-city day of action that gathers local actions."""
 
     SEQUENCE_FIELDS = ("date", "date_basis")
+    CALENDAR_FIELDS = (*SEQUENCE_FIELDS, "sequence")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -202,6 +239,7 @@ class Action(Sequenced):
         "region",
         "country",
     )
+    CALENDAR_FIELDS = (*SEQUENCE_FIELDS, "sequence")
 
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -425,6 +463,10 @@ class Shift(models.Model):
     adds, cancels or promotes a signup, or changes `places`.
     """
 
+    # Moving a shift goes through save() (LAST-MODIFIED, feed versions) and
+    # the services (notices, reminders); `update()` refuses these.
+    CALENDAR_FIELDS = ("action", "action_id", "starts_at", "ends_at")
+
     action = models.ForeignKey(
         Action,
         on_delete=models.CASCADE,
@@ -439,6 +481,8 @@ class Shift(models.Model):
     training = models.TextField(_("training needed"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CalendarQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "role", "pk"]
