@@ -108,9 +108,15 @@ def organizing_signup(user, signup_id: int) -> Signup:
 # An organization's admins.
 
 
+def may_administer(user, organization: Organization) -> bool:
+    """Whether the person sees and changes the organization's members,
+    invitations and audit log."""
+    return network_selectors.is_admin(user, organization)
+
+
 def administered_organization(user, slug: str) -> Organization:
     found = organization(slug)
-    if not network_selectors.is_admin(user, found):
+    if not may_administer(user, found):
         raise Http404
     return found
 
@@ -119,7 +125,7 @@ def administered_membership(user, membership_id: int) -> Membership:
     """A membership, with organization and person, in an organization the
     person administers."""
     found = network_selectors.membership(membership_id)
-    if found is None or not network_selectors.is_admin(user, found.organization):
+    if found is None or not may_administer(user, found.organization):
         raise Http404
     return found
 

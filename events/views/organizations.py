@@ -64,7 +64,7 @@ def organization_new(request):
 @require_safe
 def organization(request, slug: str):
     organization = rules.organizing_organization(request.user, slug)
-    is_admin = network_selectors.is_admin(request.user, organization)
+    is_admin = rules.may_administer(request.user, organization)
     context = {
         "organization": organization,
         "is_admin": is_admin,

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from events.models import GuestSignupRequest, Signup, SignupStatus
-from events.services import sign_up
+from events.services import confirm_guest_signup, request_guest_signup, sign_up
 from tests.factories import ShiftFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,72 @@ def test_guests_appear_on_the_roster_for_organizers_only(client):
 
     assert "rosa@example.org" not in public and "Rosa" not in public
     assert "1 of 10 places taken" in public
+
+
+@pytest.fixture
+def guest():
+    shift = ShiftFactory(places=1)
+    request = request_guest_signup(
+        shift_id=shift.pk, name="Rosa", email="rosa@example.org", confirm_url=str
+    )
+    return confirm_guest_signup(token=request.token)
+
+
+def test_each_form_of_the_guest_page_posts_to_its_own_address(client, guest):
+    page = client.get(f"/signups/guest/{guest.manage_token}/").content.decode()
+
+    assert f'action="/signups/guest/{guest.manage_token}/cancel/"' in page
+    assert f'action="/signups/guest/{guest.manage_token}/"' in page
+
+
+def test_cancelling_needs_the_guests_own_link_and_a_post(client, guest):
+    wrong = client.post("/signups/guest/not-a-token/cancel/")
+    looked = client.get(f"/signups/guest/{guest.manage_token}/cancel/")
+
+    assert (wrong.status_code, looked.status_code) == (404, 405)
+    guest.refresh_from_db()
+    assert guest.status == SignupStatus.CONFIRMED
+
+
+def test_cancelling_says_so_on_the_guests_page(client, guest):
+    response = client.post(f"/signups/guest/{guest.manage_token}/cancel/", follow=True)
+
+    assert response.redirect_chain == [(f"/signups/guest/{guest.manage_token}/", 302)]
+    assert "Your signup is cancelled." in response.content.decode()
+    guest.refresh_from_db()
+    assert guest.status == SignupStatus.CANCELLED
+
+
+def test_a_guest_saves_their_choices_and_keeps_the_place(client, guest):
+    page = f"/signups/guest/{guest.manage_token}/"
+
+    response = client.post(page, {"language": "es", "reminders": "on"}, follow=True)
+
+    assert "Your choices are saved." in response.content.decode()
+    guest.refresh_from_db()
+    assert (guest.language, guest.wants_reminders, guest.wants_messages) == (
+        "es",
+        True,
+        False,
+    )
+    assert guest.status == SignupStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"language": "xx"}, "Select a valid choice."),
+        # Once, a post without a language cancelled the signup.
+        ({}, "This field is required."),
+    ],
+)
+def test_bad_choices_are_explained_and_change_nothing(client, guest, data, error):
+    before = (guest.language, guest.wants_reminders, guest.wants_messages)
+
+    response = client.post(f"/signups/guest/{guest.manage_token}/", data)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    guest.refresh_from_db()
+    assert (guest.language, guest.wants_reminders, guest.wants_messages) == before
+    assert guest.status == SignupStatus.CONFIRMED

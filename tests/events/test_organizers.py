@@ -8,14 +8,18 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from events import urls as events_urls
+from events import views as events_views
 from events.models import Action, ActionStatus, Shift, Signup, SignupStatus
 from events.services import sign_up
 from networks.models import AuditEntry, Invitation, Membership, Role
@@ -570,3 +574,174 @@ def test_a_bad_organization_is_refused(client):
 
     assert "Give the organization a name and a kind" in response.content.decode()
     assert not Membership.objects.exists()
+
+
+# One URL for each form of the organization pages.
+
+
+def test_starting_an_organization_has_a_url_of_its_own(client):
+    person = UserFactory()
+    client.force_login(person)
+
+    page = client.get("/manage/").content.decode()
+    old_way = client.post("/manage/", {"name": "Night Watch", "kind": "network"})
+    looked = client.get("/manage/organizations/new/")
+
+    assert 'action="/manage/organizations/new/"' in page
+    assert (old_way.status_code, looked.status_code) == (405, 405)
+    assert not Membership.objects.filter(user=person).exists()
+
+
+def test_starting_an_organization_needs_a_login(client):
+    response = client.post(
+        "/manage/organizations/new/", {"name": "Night Watch", "kind": "network"}
+    )
+
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Membership.objects.exists()
+
+
+def test_the_organization_page_sends_each_form_to_its_own_url(client, world):
+    client.force_login(world["people"]["admin"])
+    slug = world["organization"].slug
+    member = Membership.objects.get(role=Role.MEMBER)
+
+    page = client.get(f"/manage/o/{slug}/").content.decode()
+    old_way = client.post(
+        f"/manage/o/{slug}/", {"email": "x@example.org", "role": "member"}
+    )
+
+    assert f'action="/manage/o/{slug}/invitations/"' in page
+    assert f'action="/manage/memberships/{member.pk}/"' in page
+    assert f'action="/manage/memberships/{member.pk}/remove/"' in page
+    assert old_way.status_code == 405
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["organizer", "member", "other organizer", "staff"])
+def test_only_the_organizations_admins_invite(client, world, who):
+    client.force_login(world["people"][who])
+    sent = len(mail.outbox)
+
+    response = client.post(
+        f"/manage/o/{world['organization'].slug}/invitations/",
+        {"email": "x@example.org", "role": "admin"},
+    )
+
+    assert response.status_code == 404
+    assert not Invitation.objects.exists()
+    assert len(mail.outbox) == sent
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"email": "not-an-address", "role": "member"}, "E-mail address: Enter a"),
+        ({"email": "x@example.org", "role": "overlord"}, "Role: Select a valid"),
+        ({"role": "member"}, "E-mail address: This field is required."),
+    ],
+)
+def test_a_bad_invitation_is_explained_and_sends_nothing(client, world, data, error):
+    client.force_login(world["people"]["admin"])
+    slug = world["organization"].slug
+    sent = len(mail.outbox)
+
+    response = client.post(f"/manage/o/{slug}/invitations/", data, follow=True)
+
+    assert response.redirect_chain == [(f"/manage/o/{slug}/", 302)]
+    assert error in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert len(mail.outbox) == sent
+
+
+def test_an_admin_changes_a_members_role(client, world):
+    client.force_login(world["people"]["admin"])
+    membership = Membership.objects.get(role=Role.MEMBER)
+
+    response = client.post(
+        f"/manage/memberships/{membership.pk}/", {"role": "organizer"}
+    )
+
+    assert response["Location"] == f"/manage/o/{world['organization'].slug}/"
+    membership.refresh_from_db()
+    assert membership.role == Role.ORGANIZER
+
+
+def test_an_admin_removes_a_member(client, world):
+    client.force_login(world["people"]["admin"])
+    membership = Membership.objects.get(role=Role.MEMBER)
+
+    response = client.post(f"/manage/memberships/{membership.pk}/remove/")
+
+    assert response["Location"] == f"/manage/o/{world['organization'].slug}/"
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["other organizer", "organizer", "volunteer"])
+def test_nobody_but_its_admins_changes_or_removes_a_member(client, world, who):
+    client.force_login(world["people"][who])
+    membership = Membership.objects.get(role=Role.MEMBER)
+
+    role = client.post(f"/manage/memberships/{membership.pk}/", {"role": "admin"})
+    removed = client.post(f"/manage/memberships/{membership.pk}/remove/")
+
+    assert (role.status_code, removed.status_code) == (404, 404)
+    membership.refresh_from_db()
+    assert membership.role == Role.MEMBER
+
+
+def test_removing_a_member_needs_a_post(client, world):
+    client.force_login(world["people"]["admin"])
+    membership = Membership.objects.get(role=Role.MEMBER)
+
+    response = client.get(f"/manage/memberships/{membership.pk}/remove/")
+
+    assert response.status_code == 405
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+# Every page either says it is public, or goes through `events.rules`.
+
+SAMPLE = {
+    "IntConverter": 999999,
+    "SlugConverter": "nothing-here",
+    "StringConverter": "not-a-token",
+}
+
+
+def sample_url(pattern) -> str:
+    kwargs = {
+        name: SAMPLE[type(converter).__name__]
+        for name, converter in pattern.pattern.converters.items()
+    }
+    return reverse(f"events:{pattern.name}", kwargs=kwargs)
+
+
+def refuses(response) -> bool:
+    if response.status_code == 302:
+        return response["Location"].startswith("/accounts/login/")
+    return response.status_code in (404, 405)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [p for p in events_urls.urlpatterns if not getattr(p.callback, "public", False)],
+    ids=lambda p: p.name,
+)
+def test_a_page_not_marked_public_refuses_an_anonymous_visitor(client, pattern):
+    url = sample_url(pattern)
+
+    assert refuses(client.get(url)) and refuses(client.post(url)), url
+
+
+def test_views_neither_query_nor_answer_404_themselves():
+    """Reads are the selectors', and who may see what is `events.rules`'."""
+    views = Path(events_views.__file__).parent
+    found = {
+        (path.name, word)
+        for path in views.glob("*.py")
+        for word in (".objects", "Http404", "get_object_or_404", "is_admin(")
+        if word in path.read_text()
+    }
+
+    assert found == set()
