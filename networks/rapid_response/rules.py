@@ -123,6 +123,14 @@ def report_for_member(request, slug: str, report_id: int, *allowed: str) -> Repo
     return report_in(network_for_member(request, slug, *allowed), report_id)
 
 
+def report_for_verifier(request, slug: str, report_id: int) -> Report:
+    return report_for_member(request, slug, report_id, ResponseRole.VERIFIER)
+
+
+def report_for_dispatcher(request, slug: str, report_id: int) -> Report:
+    return report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
+
+
 def photo_for_member(request, slug: str, report_id: int, photo_id: int) -> ReportPhoto:
     found = network_for_member(request, slug)
     return get_object_or_404(

@@ -28,7 +28,6 @@ from networks.http import client_key, private
 from networks.models.rapid_response import (
     AlertAnswer,
     ReportSource,
-    ResponseRole,
     Service,
 )
 from networks.rapid_response import rules, selectors, services
@@ -237,7 +236,7 @@ def _to_report(report):
 @rules.members_only
 @require_POST
 def report_verify(request, slug: str, report_id: int):
-    report = rules.report_for_member(request, slug, report_id, ResponseRole.VERIFIER)
+    report = rules.report_for_verifier(request, slug, report_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how you verified it."))
@@ -259,7 +258,7 @@ def report_verify(request, slug: str, report_id: int):
 @rules.members_only
 @require_POST
 def report_start(request, slug: str, report_id: int):
-    report = rules.report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
+    report = rules.report_for_dispatcher(request, slug, report_id)
     services.start_verifying(report=report, actor=request.user)
     return _to_report(report)
 
@@ -267,7 +266,7 @@ def report_start(request, slug: str, report_id: int):
 @rules.members_only
 @require_POST
 def report_dispatch(request, slug: str, report_id: int):
-    report = rules.report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
+    report = rules.report_for_dispatcher(request, slug, report_id)
     count = services.dispatch(report=report, actor=request.user)
     messages.success(request, _("%(count)s people on call alerted.") % {"count": count})
     return _to_report(report)
@@ -276,7 +275,7 @@ def report_dispatch(request, slug: str, report_id: int):
 @rules.members_only
 @require_POST
 def report_status(request, slug: str, report_id: int):
-    report = rules.report_for_member(request, slug, report_id, ResponseRole.DISPATCHER)
+    report = rules.report_for_dispatcher(request, slug, report_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
