@@ -19,12 +19,11 @@ from networks.models import NotificationKind
 from networks.models.rapid_response import Alert, AlertAnswer, ReportStatus
 from networks.organizations.selectors import message_language
 from networks.outbox import services as outbox
+from networks.rapid_response import selectors
 
 
 def load(ids: list[int]) -> dict[int, Alert]:
-    return Alert.objects.select_related(
-        "report__network", "responder__notification_preference"
-    ).in_bulk(ids)
+    return selectors.alerts_to_send(ids)
 
 
 def render(row, alert: Alert, memo: dict) -> outbox.Message:

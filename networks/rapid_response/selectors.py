@@ -107,6 +107,14 @@ def trainings(network: ResponseNetwork) -> QuerySet[Training]:
     return Training.objects.filter(network=network).select_related("user")
 
 
+def alerts_to_send(ids: list[int]) -> dict[int, Alert]:
+    """Alerts by id, with what their message needs: the report, its network
+    and the responder's preferences."""
+    return Alert.objects.select_related(
+        "report__network", "responder__notification_preference"
+    ).in_bulk(ids)
+
+
 def personal_data(user) -> dict:
     """What rapid response holds about `user`, for their data download."""
     return {
