@@ -23,6 +23,7 @@ from networks.models.mutual_aid import (
     FundKind,
     Urgency,
 )
+from networks.mutual_aid import selectors
 
 
 def money(label, *, max_digits=8, **kwargs):
@@ -166,6 +167,23 @@ class AidNetworkForm(NetworkBasics):
 
 class AidRoleForm(PersonForm):
     role = forms.ChoiceField(label=_("Role"), choices=AidRole.choices)
+
+
+class AssignForm(Form):
+    """A coordinator gives a request to one of the network's helpers."""
+
+    helper = forms.ModelChoiceField(
+        label=_("Give it to"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose one of the network's helpers."),
+            "invalid_choice": _("Choose one of the network's helpers."),
+        },
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["helper"].queryset = selectors.helper_people(network)
 
 
 class FundForm(Form):

@@ -1,18 +1,17 @@
 """Writes to mutual-aid networks: requests from publication to the end,
-offers, matching, funds, and the schedule that reminds, expires and purges.
+offers, funds, and the schedule that reminds, expires and purges.
 
-Callers check who may do what (networks/aid_views.py). A request is taken
-(assigned or claimed) with one conditional UPDATE, so of two helpers at the
-same moment exactly one gets it.
+Who may call these is decided in `rules.py`; the views call a rule first.
+A request is taken (assigned or claimed) with one conditional UPDATE, so of
+two helpers at the same moment exactly one gets it.
 """
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,11 +30,9 @@ from networks.models.mutual_aid import (
     Pledge,
     RequestStatus,
 )
+from networks.mutual_aid import selectors
 from networks.organizations.services import unique_slug
 from networks.outbox import services as outbox
-
-Status = RequestStatus
-Kind = NotificationKind
 
 
 class AidError(Exception):
@@ -61,26 +58,18 @@ def update_network(*, network: AidNetwork, values: dict) -> AidNetwork:
     return network
 
 
-def give_role(*, network, user, role: str) -> AidMember:
+def give_role(*, network: AidNetwork, user, role: str) -> AidMember:
     return AidMember.objects.get_or_create(network=network, user=user, role=role)[0]
 
 
-def remove_role(*, network, user, role: str) -> None:
-    AidMember.objects.filter(network=network, user=user, role=role).delete()
+def remove_role(*, member: AidMember) -> None:
+    member.delete()
 
 
-def people(network, role: str) -> list[int]:
-    return list(
-        AidMember.objects.filter(network=network, role=role).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
-def _notify(request: HelpRequest, kind: str, recipients) -> None:
+def _notify(help_request: HelpRequest, kind: str, recipients) -> None:
     outbox.add(
         [
-            outbox.new(kind=kind, target=request, recipient_id=pk)
+            outbox.new(kind=kind, target=help_request, recipient_id=pk)
             for pk in dict.fromkeys(recipients)
         ]
     )
@@ -89,45 +78,45 @@ def _notify(request: HelpRequest, kind: str, recipients) -> None:
 # Requests.
 
 
-def submit_request(*, network, values: dict, contact: str) -> HelpRequest:
+def submit_request(*, network: AidNetwork, values: dict, contact: str) -> HelpRequest:
     """A new request, waiting for a coordinator; the contact is sealed."""
-    request = HelpRequest(network=network, **values)
-    if request.kind in MONEY_KINDS and not request.amount:
+    help_request = HelpRequest(network=network, **values)
+    if help_request.kind in MONEY_KINDS and not help_request.amount:
         raise AidError(_("Say how much money is needed."))
-    if request.kind not in MONEY_KINDS:
-        request.amount = None
+    if help_request.kind not in MONEY_KINDS:
+        help_request.amount = None
     if not contact.strip():
         raise AidError(_("Give a way to reach you."))
-    request.contact_sealed = sealing.seal(contact.strip())
-    request.full_clean()
-    request.save()
-    return request
-
-
-def contact_of(request: HelpRequest) -> str:
-    """Readable contact; callers have checked the reader may see it."""
-    return sealing.unseal(request.contact_sealed)
+    help_request.contact_sealed = sealing.seal(contact.strip())
+    help_request.full_clean()
+    help_request.save()
+    return help_request
 
 
 @transaction.atomic
-def publish(*, request: HelpRequest) -> HelpRequest:
+def publish(*, help_request: HelpRequest) -> HelpRequest:
     """Show a reviewed request to helpers (coarse details only), and tell
     the helpers whose offers match it."""
-    updated = HelpRequest.objects.filter(pk=request.pk, status=Status.SUBMITTED).update(
-        status=Status.OPEN, published_at=timezone.now()
-    )
+    updated = HelpRequest.objects.filter(
+        pk=help_request.pk, status=RequestStatus.SUBMITTED
+    ).update(status=RequestStatus.OPEN, published_at=timezone.now())
     if not updated:
         raise AidError(_("Only a new request can be published."))
-    request.refresh_from_db()
-    matches = [s.offer.helper_id for s in suggestions_for([request])[request.pk]]
-    _notify(request, Kind.AID_MATCH, matches)
-    return request
+    help_request.refresh_from_db()
+    suggestions = selectors.suggestions_for([help_request])[help_request.pk]
+    _notify(
+        help_request,
+        NotificationKind.AID_MATCH,
+        [s.offer.helper_id for s in suggestions],
+    )
+    return help_request
 
 
 def take(
-    *, request_id: int, helper, by_coordinator: bool, conditional: bool = True
+    *, help_request_id: int, helper, by_coordinator: bool, conditional: bool = True
 ) -> HelpRequest:
-    """Give an open request to `helper`. Exactly one of many at once wins.
+    """Give an open request to `helper`, and tell the helper (assigned) or
+    the coordinators (claimed). Exactly one of many at once wins.
 
     `conditional=False` exists only for the control test that shows the race
     is real: it reads the status and then writes, in two steps.
@@ -135,161 +124,104 @@ def take(
     now = timezone.now()
     with transaction.atomic():
         if conditional:
-            won = HelpRequest.objects.filter(pk=request_id, status=Status.OPEN).update(
-                status=Status.CLAIMED, helper=helper, claimed_at=now
-            )
+            won = HelpRequest.objects.filter(
+                pk=help_request_id, status=RequestStatus.OPEN
+            ).update(status=RequestStatus.CLAIMED, helper=helper, claimed_at=now)
         else:
-            seen = HelpRequest.objects.get(pk=request_id)
+            seen = HelpRequest.objects.get(pk=help_request_id)
             won = 0
-            if seen.status == Status.OPEN:
-                won = HelpRequest.objects.filter(pk=request_id).update(
-                    status=Status.CLAIMED, helper=helper, claimed_at=now
+            if seen.status == RequestStatus.OPEN:
+                won = HelpRequest.objects.filter(pk=help_request_id).update(
+                    status=RequestStatus.CLAIMED, helper=helper, claimed_at=now
                 )
         if not won:
             raise AidError(_("Someone else has already taken this request."))
-        request = HelpRequest.objects.select_related("network").get(pk=request_id)
+        help_request = HelpRequest.objects.select_related("network").get(
+            pk=help_request_id
+        )
         if by_coordinator:
-            _notify(request, Kind.AID_ASSIGNED, [helper.pk])
+            _notify(help_request, NotificationKind.AID_ASSIGNED, [helper.pk])
         else:
             _notify(
-                request, Kind.AID_CLAIMED, people(request.network, AidRole.COORDINATOR)
+                help_request,
+                NotificationKind.AID_CLAIMED,
+                selectors.member_ids(help_request.network, AidRole.COORDINATOR),
             )
-    return request
+    return help_request
 
 
-def release(*, request: HelpRequest) -> HelpRequest:
+def release(*, help_request: HelpRequest) -> HelpRequest:
     """The helper cannot do it after all: the request is open again."""
-    HelpRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
-        status=Status.OPEN, helper=None, claimed_at=None
+    HelpRequest.objects.filter(pk=help_request.pk, status=RequestStatus.CLAIMED).update(
+        status=RequestStatus.OPEN, helper=None, claimed_at=None
     )
-    request.refresh_from_db()
-    return request
+    help_request.refresh_from_db()
+    return help_request
 
 
 def release_everything_of(user) -> int:
     """A person leaving: the requests they held are open again."""
-    return HelpRequest.objects.filter(helper=user, status=Status.CLAIMED).update(
-        status=Status.OPEN, helper=None, claimed_at=None
+    return HelpRequest.objects.filter(helper=user, status=RequestStatus.CLAIMED).update(
+        status=RequestStatus.OPEN, helper=None, claimed_at=None
     )
 
 
 @transaction.atomic
-def fulfil(*, request: HelpRequest) -> HelpRequest:
-    updated = HelpRequest.objects.filter(pk=request.pk, status=Status.CLAIMED).update(
-        status=Status.FULFILLED, over_at=timezone.now()
-    )
+def fulfil(*, help_request: HelpRequest) -> HelpRequest:
+    """A claimed request is done; the coordinators are told."""
+    updated = HelpRequest.objects.filter(
+        pk=help_request.pk, status=RequestStatus.CLAIMED
+    ).update(status=RequestStatus.FULFILLED, over_at=timezone.now())
     if not updated:
         raise AidError(_("Only a claimed request can be fulfilled."))
-    request.refresh_from_db()
-    _notify(request, Kind.AID_FULFILLED, people(request.network, AidRole.COORDINATOR))
-    return request
-
-
-def close(*, request: HelpRequest) -> HelpRequest:
-    HelpRequest.objects.filter(pk=request.pk).exclude(status__in=OVER).update(
-        status=Status.CLOSED, over_at=timezone.now()
+    help_request.refresh_from_db()
+    _notify(
+        help_request,
+        NotificationKind.AID_FULFILLED,
+        selectors.member_ids(help_request.network, AidRole.COORDINATOR),
     )
-    request.refresh_from_db()
-    return request
+    return help_request
 
 
-# Offers and matching.
+def close(*, help_request: HelpRequest) -> HelpRequest:
+    HelpRequest.objects.filter(pk=help_request.pk).exclude(status__in=OVER).update(
+        status=RequestStatus.CLOSED, over_at=timezone.now()
+    )
+    help_request.refresh_from_db()
+    return help_request
 
 
-def add_offer(*, network, helper, values: dict) -> AidOffer:
+# Offers.
+
+
+def add_offer(*, network: AidNetwork, helper, values: dict) -> AidOffer:
     offer = AidOffer(network=network, helper=helper, **values)
     offer.full_clean()
     offer.save()
     return offer
 
 
-@dataclass
-class Suggestion:
-    offer: AidOffer
-    score: int
-    reasons: list[str]
-
-
-MAX_SUGGESTIONS = 3
-
-
-def _score(request: HelpRequest, offer: AidOffer, today) -> Suggestion | None:
-    """How well `offer` fits `request`: the same kind and a place that fits
-    (same ZIP code or neighbourhood, or anywhere) are required; still
-    available, and enough money, too; the language adds to the score."""
-    if offer.kind != request.kind or offer.helper_id == request.helper_id:
-        return None
-    if offer.available_until and offer.available_until < today:
-        return None
-    if request.amount and offer.max_amount and offer.max_amount < request.amount:
-        return None
-    score, reasons = 1, []
-    if request.zip_code and offer.zip_code == request.zip_code:
-        score, reasons = score + 4, [*reasons, "zip"]
-    elif (
-        request.neighbourhood
-        and offer.neighbourhood.lower() == request.neighbourhood.lower()
-    ):
-        score, reasons = score + 3, [*reasons, "neighbourhood"]
-    elif not offer.zip_code and not offer.neighbourhood:
-        score, reasons = score + 1, [*reasons, "anywhere"]
-    else:
-        return None
-    if request.language in offer.languages:
-        score, reasons = score + 3, [*reasons, "language"]
-    if request.amount and offer.max_amount:
-        reasons = [*reasons, "amount"]
-    return Suggestion(offer=offer, score=score, reasons=reasons)
-
-
-def suggestions_for(requests: list[HelpRequest]) -> dict[int, list[Suggestion]]:
-    """The best few offers for each request, from one query for all of them."""
-    today = timezone.localdate()
-    networks = {r.network_id for r in requests}
-    # Only offers of the same kind near one of the requests (same ZIP code or
-    # neighbourhood) or anywhere: what a page needs, however many offers the
-    # network has.
-    near = Q(pk__in=[])
-    for kind in {r.kind for r in requests}:
-        same = [r for r in requests if r.kind == kind]
-        near |= Q(kind=kind) & (
-            Q(zip_code__in={r.zip_code for r in same if r.zip_code})
-            | Q(neighbourhood__in={r.neighbourhood for r in same if r.neighbourhood})
-            | Q(zip_code="", neighbourhood="")
-        )
-    offers = list(
-        AidOffer.objects.filter(network__in=networks, active=True)
-        .filter(near)
-        .filter(Q(available_until__isnull=True) | Q(available_until__gte=today))
-        .select_related("helper")
+def withdraw_offer(*, network: AidNetwork, helper, offer_id: int) -> None:
+    """Take `helper`'s own offer off the list. Any other id changes nothing
+    and, answered the same way, tells nobody whether it exists."""
+    AidOffer.objects.filter(network=network, helper=helper, pk=offer_id).update(
+        active=False
     )
-    by_kind: dict[str, list[AidOffer]] = {}
-    for offer in offers:
-        by_kind.setdefault(offer.kind, []).append(offer)
-    found = {}
-    for request in requests:
-        scored = [
-            s
-            for offer in by_kind.get(request.kind, [])
-            if offer.network_id == request.network_id
-            and (s := _score(request, offer, today))
-        ]
-        scored.sort(key=lambda s: (-s.score, s.offer.pk))
-        found[request.pk] = scored[:MAX_SUGGESTIONS]
-    return found
 
 
 # Funds.
 
 
-def create_fund(*, network, values: dict) -> Fund:
+def create_fund(*, network: AidNetwork, values: dict) -> Fund:
     fund = Fund(network=network, slug=unique_slug(Fund, values["name"]), **values)
     fund.full_clean()
     fund.save()
     return fund
 
 
-def add_pledge(*, fund, amount: Decimal, label: str = "", paid=Decimal(0)) -> Pledge:
+def add_pledge(
+    *, fund: Fund, amount: Decimal, label: str = "", paid=Decimal(0)
+) -> Pledge:
     if paid > amount:
         raise AidError(_("More is paid than pledged."))
     pledge = Pledge(fund=fund, amount=amount, label=label.strip(), paid=paid)
@@ -310,18 +242,6 @@ def record_payment(*, pledge: Pledge, amount: Decimal) -> Pledge:
     return pledge
 
 
-def progress(fund: Fund) -> dict:
-    totals = fund.pledges.aggregate(pledged=Sum("amount"), paid=Sum("paid"))
-    pledged, paid = totals["pledged"] or Decimal(0), totals["paid"] or Decimal(0)
-    return {
-        "goal": fund.goal,
-        "pledged": pledged,
-        "paid": paid,
-        "percent_paid": min(100, int(paid * 100 / fund.goal)),
-        "percent_pledged": min(100, int(pledged * 100 / fund.goal)),
-    }
-
-
 # The schedule.
 
 
@@ -332,21 +252,22 @@ def housekeeping(*, now=None) -> dict[str, int]:
     reminded = expired = purged = 0
     for network in AidNetwork.objects.all():
         waiting = HelpRequest.objects.filter(
-            network=network, status__in=[Status.SUBMITTED, Status.OPEN]
+            network=network,
+            status__in=[RequestStatus.SUBMITTED, RequestStatus.OPEN],
         )
         expired += waiting.filter(
             created_at__lt=now - dt.timedelta(days=network.expire_after_days)
-        ).update(status=Status.EXPIRED, over_at=now)
+        ).update(status=RequestStatus.EXPIRED, over_at=now)
         stale = list(
             waiting.filter(
                 created_at__lt=now - dt.timedelta(days=network.remind_after_days),
                 reminded_at__isnull=True,
             )
         )
-        coordinators = people(network, AidRole.COORDINATOR)
+        coordinators = selectors.member_ids(network, AidRole.COORDINATOR)
         with transaction.atomic():
-            for request in stale:
-                _notify(request, Kind.AID_STALE, coordinators)
+            for help_request in stale:
+                _notify(help_request, NotificationKind.AID_STALE, coordinators)
             HelpRequest.objects.filter(pk__in=[r.pk for r in stale]).update(
                 reminded_at=now
             )
@@ -356,7 +277,7 @@ def housekeeping(*, now=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def _purge(network, before) -> int:
+def _purge(network: AidNetwork, before) -> int:
     done = list(
         HelpRequest.objects.select_for_update()
         .filter(network=network, status__in=OVER, over_at__lt=before)
@@ -367,7 +288,7 @@ def _purge(network, before) -> int:
         for row in done
     )
     for (month, kind, outcome), n in tally.items():
-        count, _ = AidCount.objects.get_or_create(
+        count, _created = AidCount.objects.get_or_create(
             network=network, month=month, kind=kind, outcome=outcome
         )
         AidCount.objects.filter(pk=count.pk).update(count=F("count") + n)

@@ -4,8 +4,9 @@ Public: the network's page, the form to ask for help (no account), fund
 progress. Helpers: the board of published requests (coarse details), their
 offers, and the requests they hold, with the contact. Coordinators (with
 two-factor authentication): review, suggested matches, assignment, funds, an
-export without contact details. The organization's admins: setup. Anyone else
-gets 404, as if the page did not exist.
+export without contact details. The organization's admins: setup. Who may
+open what is decided in `rules.py`; anyone else gets 404, as if the page did
+not exist. Each form posts to a URL of its own and is sent back to its page.
 """
 
 import csv
@@ -13,8 +14,8 @@ import csv
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -23,80 +24,59 @@ from django.views.decorators.http import (
 )
 
 from networks.http import client_key, private
-from networks.models import Organization
-from networks.models.mutual_aid import (
-    AidMember,
-    AidNetwork,
-    AidOffer,
-    AidRole,
-    ClaimMode,
-    Fund,
-    HelpRequest,
-    Pledge,
-    RequestStatus,
-)
-from networks.mutual_aid import services
+from networks.mutual_aid import rules, selectors, services
 from networks.mutual_aid.forms import (
     AidNetworkForm,
     AidRoleForm,
     AskForm,
+    AssignForm,
     FundForm,
     OfferForm,
     PaymentForm,
     PledgeForm,
 )
-from networks.organizations.selectors import is_admin
 from networks.pagination import paginate
-from networks.rules import check, members_only, roles_in
 
-Status = RequestStatus
 PAGE_SIZE = 25
 
 
-def network_or_404(slug: str) -> AidNetwork:
-    return get_object_or_404(
-        AidNetwork.objects.select_related("organization"), slug=slug
-    )
-
-
-def roles_of(user, network) -> set[str]:
-    return roles_in(AidMember, network, user)
-
-
-def member(request, network, *allowed) -> set[str]:
-    """The person's roles; 404 unless one is in `allowed` (any, if none)."""
-    return check(
-        request,
-        roles_of(request.user, network),
-        allowed,
-        mfa_roles=[AidRole.COORDINATOR],
-        template="networks/mutual_aid/two_factor.html",
-    )
+def _refuse(request, form) -> None:
+    """A form posted from a page it is sent back to: its errors become
+    messages there, each naming its field."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is not None:
+                error = _("%(field)s: %(error)s") % {
+                    "field": field.label,
+                    "error": error,
+                }
+            messages.error(request, error)
 
 
 # Public.
 
 
+@rules.public
 @require_safe
 def network_page(request, slug: str):
-    network = network_or_404(slug)
-    funds = [(fund, services.progress(fund)) for fund in network.funds.all()]
+    network = rules.network(slug)
     return render(
         request,
         "networks/mutual_aid/network.html",
         {
             "network": network,
-            "funds": funds,
-            "roles": roles_of(request.user, network),
-            "is_admin": request.user.is_authenticated
-            and is_admin(request.user, network.organization),
+            "funds": selectors.funds_with_progress(network),
+            "roles": rules.roles(request.user, network),
+            "is_admin": rules.may_set_up(request.user, network),
         },
     )
 
 
+@rules.public
 @require_http_methods(["GET", "HEAD", "POST"])
 def ask(request, slug: str):
-    network = network_or_404(slug)
+    network = rules.network(slug)
     form = AskForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(
@@ -123,53 +103,34 @@ def ask(request, slug: str):
     )
 
 
+@rules.public
 @require_safe
 def ask_thanks(request, slug: str):
-    network = network_or_404(slug)
+    network = rules.network(slug)
     return render(request, "networks/mutual_aid/ask_thanks.html", {"network": network})
 
 
+@rules.public
 @require_safe
-def fund_page(request, slug: str, fund: str):
-    network = network_or_404(slug)
-    fund = get_object_or_404(Fund, network=network, slug=fund)
+def fund_page(request, slug: str, fund_slug: str):
+    network = rules.network(slug)
+    fund = rules.fund(network, fund_slug)
     return render(
         request,
         "networks/mutual_aid/fund.html",
-        {"network": network, "fund": fund, "progress": services.progress(fund)},
+        {"network": network, "fund": fund, "progress": selectors.progress(fund)},
     )
 
 
 # Helpers.
 
 
-@members_only
-@require_http_methods(["GET", "HEAD", "POST"])
+@rules.members_only
+@require_safe
 def board(request, slug: str):
-    network = network_or_404(slug)
-    roles = member(request, network, AidRole.HELPER)
-    form = OfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.add_offer(
-            network=network, helper=request.user, values=form.cleaned_data
-        )
-        messages.success(request, _("Your offer is listed."))
-        return redirect("aid:board", slug=network.slug)
-    published = HelpRequest.objects.filter(network=network, status=Status.OPEN).only(
-        "pk",
-        "kind",
-        "urgency",
-        "zip_code",
-        "neighbourhood",
-        "amount",
-        "language",
-        "published_at",
-    )
+    network = rules.network_for_helper(request, slug)
     page, page_note = paginate(
-        request, published.order_by("-published_at", "-pk"), per_page=PAGE_SIZE
-    )
-    mine = HelpRequest.objects.filter(
-        network=network, helper=request.user, status=Status.CLAIMED
+        request, selectors.open_requests(network), per_page=PAGE_SIZE
     )
     return private(
         render(
@@ -179,97 +140,88 @@ def board(request, slug: str):
                 "network": network,
                 "page": page,
                 "page_note": page_note,
-                "mine": [(r, services.contact_of(r)) for r in mine],
-                "offers": AidOffer.objects.filter(
-                    network=network, helper=request.user, active=True
-                ),
-                "form": form,
-                "can_claim": network.claim_mode == ClaimMode.CLAIM,
-                "roles": roles,
+                "mine": selectors.held_with_contacts(network, request.user),
+                "offers": selectors.active_offers(network, request.user),
+                "form": OfferForm(),
+                "can_claim": rules.helpers_may_claim(network),
             },
         )
     )
 
 
-def _request(network, request_id: int) -> HelpRequest:
-    return get_object_or_404(HelpRequest, network=network, pk=request_id)
-
-
-@members_only
+@rules.members_only
 @require_POST
-def claim(request, slug: str, request_id: int):
-    network = network_or_404(slug)
-    member(request, network, AidRole.HELPER)
-    if network.claim_mode != ClaimMode.CLAIM:
-        raise Http404
-    wanted = _request(network, request_id)
+def offer_add(request, slug: str):
+    network = rules.network_for_helper(request, slug)
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        services.add_offer(
+            network=network, helper=request.user, values=form.cleaned_data
+        )
+        messages.success(request, _("Your offer is listed."))
+    else:
+        _refuse(request, form)
+    return redirect("aid:board", slug=network.slug)
+
+
+@rules.members_only
+@require_POST
+def offer_stop(request, slug: str, offer_id: int):
+    network = rules.network_for_helper(request, slug)
+    services.withdraw_offer(network=network, helper=request.user, offer_id=offer_id)
+    return redirect("aid:board", slug=network.slug)
+
+
+@rules.members_only
+@require_POST
+def claim(request, slug: str, help_request_id: int):
+    help_request = rules.help_request_to_claim(request, slug, help_request_id)
     try:
-        services.take(request_id=wanted.pk, helper=request.user, by_coordinator=False)
+        services.take(
+            help_request_id=help_request.pk,
+            helper=request.user,
+            by_coordinator=False,
+        )
     except services.AidError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("It is yours: the contact is below."))
-    return redirect("aid:board", slug=network.slug)
+    return redirect("aid:board", slug=slug)
 
 
-def _held(request, slug, request_id) -> tuple[AidNetwork, HelpRequest]:
-    network = network_or_404(slug)
-    member(request, network, AidRole.HELPER)
-    held = get_object_or_404(
-        HelpRequest, network=network, pk=request_id, helper=request.user
-    )
-    return network, held
-
-
-@members_only
+@rules.members_only
 @require_POST
-def fulfil(request, slug: str, request_id: int):
-    network, held = _held(request, slug, request_id)
+def fulfil(request, slug: str, help_request_id: int):
+    help_request = rules.help_request_held(request, slug, help_request_id)
     try:
-        services.fulfil(request=held)
+        services.fulfil(help_request=help_request)
     except services.AidError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Thank you! The coordinators are told."))
-    return redirect("aid:board", slug=network.slug)
+    return redirect("aid:board", slug=slug)
 
 
-@members_only
+@rules.members_only
 @require_POST
-def release(request, slug: str, request_id: int):
-    network, held = _held(request, slug, request_id)
-    services.release(request=held)
-    return redirect("aid:board", slug=network.slug)
-
-
-@members_only
-@require_POST
-def offer_stop(request, slug: str, offer_id: int):
-    network = network_or_404(slug)
-    member(request, network, AidRole.HELPER)
-    AidOffer.objects.filter(network=network, helper=request.user, pk=offer_id).update(
-        active=False
-    )
-    return redirect("aid:board", slug=network.slug)
+def release(request, slug: str, help_request_id: int):
+    help_request = rules.help_request_held(request, slug, help_request_id)
+    services.release(help_request=help_request)
+    return redirect("aid:board", slug=slug)
 
 
 # Coordinators.
 
 
-@members_only
+@rules.members_only
 @require_safe
 def coordinate(request, slug: str):
-    network = network_or_404(slug)
-    member(request, network, AidRole.COORDINATOR)
-    requests = HelpRequest.objects.filter(network=network)
-    new = list(requests.filter(status=Status.SUBMITTED).order_by("created_at")[:50])
+    network = rules.network_for_coordinator(request, slug)
+    new = selectors.new_requests(network)
     page, page_note = paginate(
-        request,
-        requests.filter(status=Status.OPEN).order_by("published_at", "pk"),
-        per_page=PAGE_SIZE,
+        request, selectors.published_requests(network), per_page=PAGE_SIZE
     )
-    suggestions = services.suggestions_for([*page.object_list, *new])
-    taken = requests.filter(status=Status.CLAIMED).select_related("helper")[:50]
+    suggestions = selectors.suggestions_for([*page.object_list, *new])
     return private(
         render(
             request,
@@ -280,134 +232,105 @@ def coordinate(request, slug: str):
                 "page": page,
                 "page_note": page_note,
                 "open": [(r, suggestions[r.pk]) for r in page.object_list],
-                "taken": taken,
+                "taken": selectors.taken_requests(network),
             },
         )
     )
 
 
-@members_only
+@rules.members_only
 @require_safe
-def request_detail(request, slug: str, request_id: int):
-    """Coordinators, and the helper holding it, see the whole request."""
-    network = network_or_404(slug)
-    roles = roles_of(request.user, network)
-    wanted = _request(network, request_id)
-    holds = wanted.helper_id == request.user.pk and AidRole.HELPER in roles
-    if not holds:
-        member(request, network, AidRole.COORDINATOR)
-    coordinator = AidRole.COORDINATOR in roles
+def help_request_detail(request, slug: str, help_request_id: int):
+    help_request, coordinator = rules.help_request_to_read(
+        request, slug, help_request_id
+    )
+    network = help_request.network
+    suggestions, helpers = [], []
+    if coordinator:
+        suggestions = selectors.suggestions_for([help_request])[help_request.pk]
+        helpers = selectors.helpers(network)
     return private(
         render(
             request,
             "networks/mutual_aid/request.html",
             {
                 "network": network,
-                "request_": wanted,
-                "contact": services.contact_of(wanted),
+                "help_request": help_request,
+                "contact": selectors.contact_of(help_request),
                 "coordinator": coordinator,
-                "suggestions": services.suggestions_for([wanted])[wanted.pk]
-                if coordinator
-                else [],
-                "helpers": AidMember.objects.filter(
-                    network=network, role=AidRole.HELPER
-                ).select_related("user")
-                if coordinator
-                else [],
+                "suggestions": suggestions,
+                "helpers": helpers,
             },
         )
     )
 
 
-def _coordinating(request, slug, request_id):
-    network = network_or_404(slug)
-    member(request, network, AidRole.COORDINATOR)
-    return network, _request(network, request_id)
-
-
-@members_only
+@rules.members_only
 @require_POST
-def publish(request, slug: str, request_id: int):
-    network, wanted = _coordinating(request, slug, request_id)
+def publish(request, slug: str, help_request_id: int):
+    help_request = rules.help_request_for_coordinator(request, slug, help_request_id)
     try:
-        services.publish(request=wanted)
+        services.publish(help_request=help_request)
     except services.AidError as error:
         messages.error(request, str(error))
-    return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
+    return redirect("aid:request", slug=slug, help_request_id=help_request.pk)
 
 
-@members_only
+@rules.members_only
 @require_POST
-def close(request, slug: str, request_id: int):
-    network, wanted = _coordinating(request, slug, request_id)
-    services.close(request=wanted)
-    return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
+def close(request, slug: str, help_request_id: int):
+    help_request = rules.help_request_for_coordinator(request, slug, help_request_id)
+    services.close(help_request=help_request)
+    return redirect("aid:request", slug=slug, help_request_id=help_request.pk)
 
 
-@members_only
+@rules.members_only
 @require_POST
-def assign(request, slug: str, request_id: int):
-    network, wanted = _coordinating(request, slug, request_id)
-    chosen = request.POST.get("helper", "")
-    helper = None
-    if chosen.isdigit():
-        helper = (
-            AidMember.objects.filter(
-                network=network, role=AidRole.HELPER, user_id=int(chosen)
-            )
-            .select_related("user")
-            .first()
-        )
-    if helper is None:
-        messages.error(request, _("Choose one of the network's helpers."))
+def assign(request, slug: str, help_request_id: int):
+    help_request = rules.help_request_for_coordinator(request, slug, help_request_id)
+    form = AssignForm(request.POST, network=help_request.network)
+    if not form.is_valid():
+        _refuse(request, form)
     else:
         try:
-            services.take(request_id=wanted.pk, helper=helper.user, by_coordinator=True)
+            services.take(
+                help_request_id=help_request.pk,
+                helper=form.cleaned_data["helper"],
+                by_coordinator=True,
+            )
         except services.AidError as error:
             messages.error(request, str(error))
-    return redirect("aid:request", slug=network.slug, request_id=wanted.pk)
+    return redirect("aid:request", slug=slug, help_request_id=help_request.pk)
 
 
-@members_only
+@rules.members_only
 @require_safe
 def export(request, slug: str):
     """Requests for reporting: no contact, no details, no helper."""
-    network = network_or_404(slug)
-    member(request, network, AidRole.COORDINATOR)
+    network = rules.network_for_coordinator(request, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{network.slug}-requests.csv"'
     )
     writer = csv.writer(response)
     writer.writerow(["received", "kind", "urgency", "zip_code", "amount", "status"])
-    for row in HelpRequest.objects.filter(network=network).values_list(
-        "created_at", "kind", "urgency", "zip_code", "amount", "status"
-    ):
+    for row in selectors.export_rows(network):
         writer.writerow([row[0].date().isoformat(), *row[1:]])
     return private(response)
 
 
-@members_only
-@require_http_methods(["GET", "HEAD", "POST"])
+@rules.members_only
+@require_safe
 def funds(request, slug: str):
-    network = network_or_404(slug)
-    member(request, network, AidRole.COORDINATOR)
-    form = FundForm(request.POST if "goal" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        services.create_fund(network=network, values=form.cleaned_data)
-        messages.success(request, _("The fund is open."))
-        return redirect("aid:funds", slug=network.slug)
+    network = rules.network_for_coordinator(request, slug)
     return private(
         render(
             request,
             "networks/mutual_aid/funds.html",
             {
                 "network": network,
-                "form": form,
-                "funds": [
-                    (fund, services.progress(fund), fund.pledges.all())
-                    for fund in network.funds.all()
-                ],
+                "form": FundForm(),
+                "funds": selectors.funds_with_pledges(network),
                 "pledge_form": PledgeForm(),
                 "payment_form": PaymentForm(),
             },
@@ -415,17 +338,26 @@ def funds(request, slug: str):
     )
 
 
-@members_only
+@rules.members_only
+@require_POST
+def fund_add(request, slug: str):
+    network = rules.network_for_coordinator(request, slug)
+    form = FundForm(request.POST)
+    if form.is_valid():
+        services.create_fund(network=network, values=form.cleaned_data)
+        messages.success(request, _("The fund is open."))
+    else:
+        _refuse(request, form)
+    return redirect("aid:funds", slug=network.slug)
+
+
+@rules.members_only
 @require_POST
 def pledge_add(request, slug: str, fund_id: int):
-    network = network_or_404(slug)
-    member(request, network, AidRole.COORDINATOR)
-    fund = get_object_or_404(Fund, network=network, pk=fund_id)
+    fund = rules.fund_for_coordinator(request, slug, fund_id)
     form = PledgeForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(e for errors in form.errors.values() for e in errors)
-        )
+        _refuse(request, form)
     else:
         try:
             services.add_pledge(
@@ -436,26 +368,22 @@ def pledge_add(request, slug: str, fund_id: int):
             )
         except services.AidError as error:
             messages.error(request, str(error))
-    return redirect("aid:funds", slug=network.slug)
+    return redirect("aid:funds", slug=slug)
 
 
-@members_only
+@rules.members_only
 @require_POST
 def payment_add(request, slug: str, pledge_id: int):
-    network = network_or_404(slug)
-    member(request, network, AidRole.COORDINATOR)
-    pledge = get_object_or_404(Pledge, fund__network=network, pk=pledge_id)
+    pledge = rules.pledge_for_coordinator(request, slug, pledge_id)
     form = PaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(e for errors in form.errors.values() for e in errors)
-        )
+        _refuse(request, form)
     else:
         try:
             services.record_payment(pledge=pledge, amount=form.cleaned_data["amount"])
         except services.AidError as error:
             messages.error(request, str(error))
-    return redirect("aid:funds", slug=network.slug)
+    return redirect("aid:funds", slug=slug)
 
 
 # Setup, by the organization's admins.
@@ -464,9 +392,7 @@ def payment_add(request, slug: str, pledge_id: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def network_new(request, organization: str):
-    org = get_object_or_404(Organization, slug=organization)
-    if not is_admin(request.user, org):
-        raise Http404
+    org = rules.organization_for_admin(request, organization)
     form = AidNetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         network = services.create_network(organization=org, values=form.cleaned_data)
@@ -480,42 +406,57 @@ def network_new(request, organization: str):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def setup(request, slug: str):
-    network = network_or_404(slug)
-    if not is_admin(request.user, network.organization):
-        raise Http404
-    form = AidNetworkForm(
-        request.POST if "name" in request.POST else None,
-        initial=AidNetworkForm.initial_for(network),
-    )
-    role_form = AidRoleForm(
-        request.POST if "role" in request.POST else None,
-        organization=network.organization,
-    )
-    if form.is_bound and form.is_valid():
-        services.update_network(network=network, values=form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("aid:setup", slug=network.slug)
-    if role_form.is_bound and role_form.is_valid():
-        data = role_form.cleaned_data
-        if request.POST.get("remove"):
-            services.remove_role(network=network, user=data["user"], role=data["role"])
-        else:
-            services.give_role(network=network, user=data["user"], role=data["role"])
-        messages.success(request, _("Saved."))
-        return redirect("aid:setup", slug=network.slug)
+    network = rules.network_for_admin(request, slug)
     return private(
         render(
             request,
             "networks/mutual_aid/setup.html",
             {
                 "network": network,
-                "form": form,
-                "role_form": role_form,
-                "members": network.members.select_related("user").order_by(
-                    "user__email", "role"
-                ),
+                "form": AidNetworkForm(initial=AidNetworkForm.initial_for(network)),
+                "role_form": AidRoleForm(organization=network.organization),
+                "members": selectors.members(network),
             },
         )
     )
+
+
+@login_required
+@require_POST
+def setup_network(request, slug: str):
+    network = rules.network_for_admin(request, slug)
+    form = AidNetworkForm(request.POST)
+    if form.is_valid():
+        services.update_network(network=network, values=form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        _refuse(request, form)
+    return redirect("aid:setup", slug=network.slug)
+
+
+@login_required
+@require_POST
+def role_give(request, slug: str):
+    network = rules.network_for_admin(request, slug)
+    form = AidRoleForm(request.POST, organization=network.organization)
+    if form.is_valid():
+        services.give_role(
+            network=network,
+            user=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, _("Saved."))
+    else:
+        _refuse(request, form)
+    return redirect("aid:setup", slug=network.slug)
+
+
+@login_required
+@require_POST
+def role_remove(request, slug: str, member_id: int):
+    member = rules.member_for_admin(request, slug, member_id)
+    services.remove_role(member=member)
+    messages.success(request, _("Saved."))
+    return redirect("aid:setup", slug=slug)

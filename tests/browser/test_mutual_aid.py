@@ -27,8 +27,8 @@ def test_a_spanish_request_is_matched_claimed_and_fulfilled(browser, live_server
     page.get_by_role("button", name="Enviar mi solicitud").click()
     expect(page.locator("h1")).to_contain_text("Recibimos tu solicitud")
     phone.close()
-    request = HelpRequest.objects.get()
-    assert request.language == "es"
+    help_request = HelpRequest.objects.get()
+    assert help_request.language == "es"
 
     desk = logged_in_page(browser, live_server, people["coordinator"])
     desk.goto(f"{live_server.url}/aid/{network.slug}/coordinate/")
@@ -47,5 +47,32 @@ def test_a_spanish_request_is_matched_claimed_and_fulfilled(browser, live_server
     expect(helper.get_by_text("Llamar al 773 555 0142")).to_be_visible()
     helper.get_by_role("button", name="Done: mark fulfilled").click()
     expect(helper.locator(".messages")).to_contain_text("Thank you")
-    request.refresh_from_db()
-    assert (request.status, request.helper) == ("fulfilled", people["grocer"])
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.helper) == ("fulfilled", people["grocer"])
+
+
+def test_an_admin_gives_and_takes_away_a_role_on_the_setup_page(browser, live_server):
+    world = build()
+    network, people = world["network"], world["people"]
+    member = people["org member"]
+    page = logged_in_page(browser, live_server, people["admin"])
+    page.goto(f"{live_server.url}/aid/{network.slug}/setup/")
+
+    page.get_by_label("Their e-mail address").fill(people["stranger"].email)
+    page.get_by_role("button", name="Give the role").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Nobody with this address is in the organization"
+    )
+
+    page.get_by_label("Their e-mail address").fill(member.email)
+    page.get_by_label("Role").select_option("coordinator")
+    page.get_by_role("button", name="Give the role").click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    expect(page.get_by_text(f"{member.email} · Coordinator")).to_be_visible()
+
+    page.get_by_role("listitem").filter(
+        has_text=f"{member.email} · Coordinator"
+    ).get_by_role("button", name="Remove the role").click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    expect(page.get_by_text(f"{member.email} · Coordinator")).to_have_count(0)
+    assert not member.aid_roles.exists()

@@ -80,7 +80,7 @@ def ask_data(**overrides) -> dict:
     }
 
 
-def request_values(**overrides) -> dict:
+def help_request_values(**overrides) -> dict:
     """What `mutual_aid.submit_request` takes besides the contact."""
     data = ask_data(**overrides)
     data.pop("contact")

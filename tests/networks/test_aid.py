@@ -8,7 +8,9 @@ SMTP server are in test_aid_live.py, and the claim race in test_aid_race.py.
 
 import csv
 import datetime as dt
+import inspect
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,10 +22,29 @@ from django.utils import timezone
 
 from networks import sealing
 from networks.models import Notification
-from networks.models.mutual_aid import AidCount, ClaimMode, Fund, HelpRequest, Pledge
+from networks.models.mutual_aid import (
+    AidCount,
+    AidMember,
+    AidNetwork,
+    AidOffer,
+    AidRole,
+    ClaimMode,
+    Fund,
+    HelpRequest,
+    Pledge,
+)
+from networks.mutual_aid import selectors
 from networks.mutual_aid import services as mutual_aid
+from networks.mutual_aid import urls as aid_urls
+from networks.mutual_aid import views as aid_views
 from networks.outbox import services as outbox
-from tests.networks.aid_world import CONTACT, ask_data, build, request_values
+from tests.networks.aid_world import (
+    CONTACT,
+    ask_data,
+    build,
+    help_request_values,
+    in_org,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,20 +77,22 @@ def test_the_whole_path_from_asking_to_counts(client, world):
     people = world["people"]
     network = world["network"]
     assert ask(client, world, prefix="/es").status_code == 302
-    request = HelpRequest.objects.get()
-    assert request.status == "submitted" and request.language == "es"
+    help_request = HelpRequest.objects.get()
+    assert help_request.status == "submitted" and help_request.language == "es"
     # At rest the database holds no readable contact.
-    assert "555" not in raw_row(request.pk) and "WhatsApp" not in raw_row(request.pk)
-    assert mutual_aid.contact_of(request) == CONTACT
+    assert "555" not in raw_row(help_request.pk) and "WhatsApp" not in raw_row(
+        help_request.pk
+    )
+    assert selectors.contact_of(help_request) == CONTACT
 
     client.force_login(people["coordinator"])
     page = client.get(f"/aid/{network.slug}/coordinate/").content.decode()
     assert f"{people['grocer'].email}: Groceries for a family" in page
-    detail = client.get(f"/aid/{network.slug}/requests/{request.pk}/")
+    detail = client.get(f"/aid/{network.slug}/requests/{help_request.pk}/")
     assert CONTACT in detail.content.decode()
-    client.post(f"/aid/{network.slug}/requests/{request.pk}/publish/")
-    request.refresh_from_db()
-    assert request.status == "open"
+    client.post(f"/aid/{network.slug}/requests/{help_request.pk}/publish/")
+    help_request.refresh_from_db()
+    assert help_request.status == "open"
     [match, *others] = send_due()
     assert match.to == [people["grocer"].email] and not others
     assert "A request you can help with: Food, Pilsen, 60608" in match.subject
@@ -78,32 +101,32 @@ def test_the_whole_path_from_asking_to_counts(client, world):
     client.force_login(people["grocer"])
     board = client.get(f"/aid/{network.slug}/board/").content.decode()
     assert "Pilsen, 60608" in board and CONTACT not in board
-    client.post(f"/aid/{network.slug}/requests/{request.pk}/claim/")
+    client.post(f"/aid/{network.slug}/requests/{help_request.pk}/claim/")
     board = client.get(f"/aid/{network.slug}/board/").content.decode()
     assert CONTACT in board  # the helper who took it sees the contact
     [claimed] = send_due()
     assert claimed.to == [people["coordinator"].email]
     assert "Claimed: Food" in claimed.subject
 
-    client.post(f"/aid/{network.slug}/requests/{request.pk}/fulfil/")
-    request.refresh_from_db()
-    assert request.status == "fulfilled"
+    client.post(f"/aid/{network.slug}/requests/{help_request.pk}/fulfil/")
+    help_request.refresh_from_db()
+    assert help_request.status == "fulfilled"
     [fulfilled] = send_due()
     assert "Fulfilled: Food" in fulfilled.subject
 
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         assert mutual_aid.housekeeping()["purged"] == 1
     assert not HelpRequest.objects.exists()
-    assert not Notification.objects.filter(target_id=request.pk).exists()
+    assert not Notification.objects.filter(target_id=help_request.pk).exists()
     [count] = AidCount.objects.all()
     assert (count.kind, count.outcome, count.count) == ("food", "fulfilled", 1)
 
 
 def test_nobody_else_sees_the_contact(client, world):
     ask(client, world)
-    request = HelpRequest.objects.get()
-    mutual_aid.publish(request=request)
-    url = f"/aid/{world['network'].slug}/requests/{request.pk}/"
+    help_request = HelpRequest.objects.get()
+    mutual_aid.publish(help_request=help_request)
+    url = f"/aid/{world['network'].slug}/requests/{help_request.pk}/"
     for who in ("driver", "far grocer", "org member", "stranger", "admin"):
         client.force_login(world["people"][who])
         response = client.get(url)
@@ -117,54 +140,79 @@ def test_coordinators_assign_in_assign_mode(client):
     world = build(claim_mode=ClaimMode.ASSIGN, name="Back of the Yards Aid")
     people, network = world["people"], world["network"]
     ask(client, world)
-    request = HelpRequest.objects.get()
-    mutual_aid.publish(request=request)
+    help_request = HelpRequest.objects.get()
+    mutual_aid.publish(help_request=help_request)
     send_due()
     client.force_login(people["grocer"])
     assert (
-        client.post(f"/aid/{network.slug}/requests/{request.pk}/claim/").status_code
+        client.post(
+            f"/aid/{network.slug}/requests/{help_request.pk}/claim/"
+        ).status_code
         == 404
     )
     client.force_login(people["coordinator"])
     client.post(
-        f"/aid/{network.slug}/requests/{request.pk}/assign/",
+        f"/aid/{network.slug}/requests/{help_request.pk}/assign/",
         {"helper": people["grocer"].pk},
     )
-    request.refresh_from_db()
-    assert (request.status, request.helper) == ("claimed", people["grocer"])
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.helper) == ("claimed", people["grocer"])
     [assigned] = send_due()
     assert assigned.to == [people["grocer"].email]
     assert "A request is yours" in assigned.subject
 
 
-def test_a_taken_request_cannot_be_taken_again(world):
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+def test_a_request_goes_only_to_one_of_the_networks_helpers(client, world):
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
-    mutual_aid.publish(request=request)
+    mutual_aid.publish(help_request=help_request)
+    client.force_login(world["people"]["coordinator"])
+    outsider = build(name="Little Village Aid")["people"]["grocer"]
+
+    response = client.post(
+        f"/aid/{world['network'].slug}/requests/{help_request.pk}/assign/",
+        {"helper": outsider.pk},
+        follow=True,
+    )
+
+    assert "Give it to: Choose one of the network&#x27;s helpers." in (
+        response.content.decode()
+    )
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.helper) == ("open", None)
+
+
+def test_a_taken_request_cannot_be_taken_again(world):
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
+    )
+    mutual_aid.publish(help_request=help_request)
     mutual_aid.take(
-        request_id=request.pk, helper=world["people"]["grocer"], by_coordinator=False
+        help_request_id=help_request.pk,
+        helper=world["people"]["grocer"],
+        by_coordinator=False,
     )
     with pytest.raises(mutual_aid.AidError, match="Someone else"):
         mutual_aid.take(
-            request_id=request.pk,
+            help_request_id=help_request.pk,
             helper=world["people"]["driver"],
             by_coordinator=False,
         )
-    request.refresh_from_db()
-    assert request.helper == world["people"]["grocer"]
+    help_request.refresh_from_db()
+    assert help_request.helper == world["people"]["grocer"]
 
 
 def test_suggestions_rank_by_place_and_language(world):
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
     anywhere = mutual_aid.add_offer(
         network=world["network"],
         helper=world["people"]["driver"],
         values={"kind": "food", "description": "Food bank runs", "languages": ["en"]},
     )
-    [first, second] = mutual_aid.suggestions_for([request])[request.pk]
+    [first, second] = selectors.suggestions_for([help_request])[help_request.pk]
     assert first.offer.helper == world["people"]["grocer"]
     assert first.reasons == ["zip", "language"]
     assert (second.offer, second.reasons) == (anywhere, ["anywhere"])
@@ -172,10 +220,10 @@ def test_suggestions_rank_by_place_and_language(world):
 
 
 def test_unclaimed_requests_remind_coordinators_once_then_expire(world):
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
-    mutual_aid.publish(request=request)
+    mutual_aid.publish(help_request=help_request)
     send_due()
     with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
         assert mutual_aid.housekeeping()["reminded"] == 1
@@ -184,8 +232,8 @@ def test_unclaimed_requests_remind_coordinators_once_then_expire(world):
     assert "Nobody has taken this request yet" in stale.subject
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         assert mutual_aid.housekeeping()["expired"] == 1
-    request.refresh_from_db()
-    assert request.status == "expired"
+    help_request.refresh_from_db()
+    assert help_request.status == "expired"
 
 
 @pytest.mark.parametrize(
@@ -212,10 +260,10 @@ def test_bad_requests_are_explained_and_nothing_is_stored(
 
 def test_amounts_are_kept_only_for_money_and_scripts_are_text(client, world):
     ask(client, world, amount="50", details="<script>alert(1)</script>")
-    request = HelpRequest.objects.get()
-    assert request.amount is None  # food is not asked for in money
+    help_request = HelpRequest.objects.get()
+    assert help_request.amount is None  # food is not asked for in money
     client.force_login(world["people"]["coordinator"])
-    page = client.get(f"/aid/{world['network'].slug}/requests/{request.pk}/")
+    page = client.get(f"/aid/{world['network'].slug}/requests/{help_request.pk}/")
     assert "&lt;script&gt;" in page.content.decode()
     assert "<script>alert(1)</script>" not in page.content.decode()
 
@@ -253,18 +301,18 @@ def test_coordinators_need_two_factor(client, world):
 
 
 def test_keys_rotate_without_losing_a_contact(world, settings):
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
     old = settings.AID_CONTACT_KEYS[0]
     new = "Yk0bEwUjKkO5C2g6q7Vn8Jm1x9Wb4Lr3Tz0Ah6Ds2Pc="
     settings.AID_CONTACT_KEYS = [new, old]
     call_command("reseal_aid_contacts", stdout=io.StringIO())
     settings.AID_CONTACT_KEYS = [new]
-    request.refresh_from_db()
-    assert mutual_aid.contact_of(request) == CONTACT
+    help_request.refresh_from_db()
+    assert selectors.contact_of(help_request) == CONTACT
     settings.AID_CONTACT_KEYS = [old]  # the old key alone opens nothing now
-    assert mutual_aid.contact_of(request) == ""
+    assert selectors.contact_of(help_request) == ""
 
 
 def test_without_a_key_nothing_is_stored_in_clear(world, settings):
@@ -284,7 +332,7 @@ def test_funds_show_progress_and_refuse_impossible_payments(client, world):
         mutual_aid.record_payment(pledge=pledge, amount=Decimal("601"))
     with pytest.raises(mutual_aid.AidError, match="More is paid"):
         mutual_aid.add_pledge(fund=fund, amount=Decimal("10"), paid=Decimal("11"))
-    assert mutual_aid.progress(fund)["percent_paid"] == 8
+    assert selectors.progress(fund)["percent_paid"] == 8
     page = client.get(f"/aid/{world['network'].slug}/funds/{fund.slug}/")
     assert "US$400.00 received and US$1,000.00 pledged of US$5,000.00" in (
         page.content.decode()
@@ -300,15 +348,18 @@ def test_funds_show_progress_and_refuse_impossible_payments(client, world):
 
 def test_another_networks_ids_answer_404(client, world):
     other = build(name="Little Village Aid")
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
     client.force_login(other["people"]["coordinator"])
     slug = other["network"].slug
-    assert client.get(f"/aid/{slug}/requests/{request.pk}/").status_code == 404
-    assert client.post(f"/aid/{slug}/requests/{request.pk}/publish/").status_code == 404
-    request.refresh_from_db()
-    assert request.status == "submitted"
+    assert client.get(f"/aid/{slug}/requests/{help_request.pk}/").status_code == 404
+    assert (
+        client.post(f"/aid/{slug}/requests/{help_request.pk}/publish/").status_code
+        == 404
+    )
+    help_request.refresh_from_db()
+    assert help_request.status == "submitted"
 
 
 # Who may open what.
@@ -331,6 +382,11 @@ ROLE_ONLY = {
     "release": {"grocer"},
     "setup": {"admin"},
     "new network": {"admin"},
+    "offer add": {"driver", "grocer"},
+    "fund add": {"coordinator"},
+    "setup network": {"admin"},
+    "role give": {"admin"},
+    "role remove": {"admin"},
 }
 PEOPLE = [
     "anonymous",
@@ -351,16 +407,21 @@ def test_permission_table(client, world, who):
     )
     pledge = mutual_aid.add_pledge(fund=fund, amount=Decimal("10"))
     held = mutual_aid.submit_request(
-        network=network, values=request_values(), contact=CONTACT
+        network=network, values=help_request_values(), contact=CONTACT
     )
-    mutual_aid.publish(request=held)
+    mutual_aid.publish(help_request=held)
     mutual_aid.take(
-        request_id=held.pk, helper=world["people"]["grocer"], by_coordinator=False
+        help_request_id=held.pk, helper=world["people"]["grocer"], by_coordinator=False
     )
     fresh = mutual_aid.submit_request(
-        network=network, values=request_values(), contact=CONTACT
+        network=network, values=help_request_values(), contact=CONTACT
     )
     offer = world["people"]["driver"].aid_offers.get()
+    spare = mutual_aid.give_role(
+        network=network,
+        user=in_org(network.organization, "spare@example.org"),
+        role=AidRole.HELPER,
+    )
     slug, org = network.slug, network.organization.slug
     table = {
         "network": ("get", f"/aid/{slug}/", {}),
@@ -383,6 +444,11 @@ def test_permission_table(client, world, who):
         "close": ("post", f"/aid/{slug}/requests/{fresh.pk}/close/", {}),
         "fulfil": ("post", f"/aid/{slug}/requests/{held.pk}/fulfil/", {}),
         "release": ("post", f"/aid/{slug}/requests/{held.pk}/release/", {}),
+        "offer add": ("post", f"/aid/{slug}/offers/", {}),
+        "fund add": ("post", f"/aid/{slug}/manage-funds/new/", {}),
+        "setup network": ("post", f"/aid/{slug}/setup/network/", {}),
+        "role give": ("post", f"/aid/{slug}/setup/roles/", {}),
+        "role remove": ("post", f"/aid/{slug}/setup/roles/{spare.pk}/remove/", {}),
     }
     if who != "anonymous":
         client.force_login(world["people"][who])
@@ -402,19 +468,21 @@ def test_permission_table(client, world, who):
 
 
 def test_a_helper_leaving_reopens_their_requests(client, world):
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
-    mutual_aid.publish(request=request)
+    mutual_aid.publish(help_request=help_request)
     helper = world["people"]["grocer"]
-    mutual_aid.take(request_id=request.pk, helper=helper, by_coordinator=False)
+    mutual_aid.take(
+        help_request_id=help_request.pk, helper=helper, by_coordinator=False
+    )
     client.force_login(helper)
     data = client.get("/me/data.json").json()
     assert data["mutual_aid_roles"][0]["role"] == "helper"
     assert data["mutual_aid_offers"][0]["description"] == "Groceries for a family"
     client.post("/me/delete/", {"confirm": helper.email})
-    request.refresh_from_db()
-    assert (request.status, request.helper) == ("open", None)
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.helper) == ("open", None)
 
 
 def test_the_organizations_public_page_links_to_its_networks(client, world):
@@ -431,11 +499,243 @@ def test_the_organizations_public_page_links_to_its_networks(client, world):
 
 def test_purged_requests_leave_one_count_per_month_kind_and_outcome(world):
     for _ in range(3):
-        request = mutual_aid.submit_request(
-            network=world["network"], values=request_values(), contact=CONTACT
+        help_request = mutual_aid.submit_request(
+            network=world["network"], values=help_request_values(), contact=CONTACT
         )
-        mutual_aid.close(request=request)
+        mutual_aid.close(help_request=help_request)
     with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
         assert mutual_aid.housekeeping()["purged"] == 3
     [count] = AidCount.objects.all()
     assert (count.kind, count.outcome, count.count) == ("food", "closed", 3)
+
+
+# One URL per form: each works for the person it is for, answers 404 to a
+# stranger and to the same role in another network, and refuses bad input
+# with a message that names the field, changing nothing.
+
+OFFER = {"kind": "food", "description": "Soup on Sundays", "languages": ["es"]}
+SETTINGS = {
+    "name": "Pilsen Aid",
+    "description": "",
+    "timezone": "America/Chicago",
+    "claim_mode": "assign",
+    "remind_after_days": 5,
+    "expire_after_days": 40,
+    "purge_after_days": 20,
+}
+
+
+def offers_of(world, who="driver") -> list[str]:
+    return list(
+        AidOffer.objects.filter(helper=world["people"][who]).values_list(
+            "description", flat=True
+        )
+    )
+
+
+def network_state(world) -> tuple:
+    return AidNetwork.objects.filter(pk=world["network"].pk).values_list(
+        "name", "claim_mode", "remind_after_days"
+    )[0]
+
+
+def roles_of(world) -> set:
+    return set(
+        AidMember.objects.filter(network=world["network"]).values_list(
+            "user__email", "role"
+        )
+    )
+
+
+def test_a_helper_lists_an_offer(client, world):
+    client.force_login(world["people"]["driver"])
+    response = client.post(f"/aid/{world['network'].slug}/offers/", OFFER)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/aid/{world['network'].slug}/board/"
+    assert offers_of(world) == ["Soup on Sundays", "Rides on weekends"]
+
+
+def test_an_offer_in_the_past_is_refused(client, world):
+    client.force_login(world["people"]["driver"])
+    response = client.post(
+        f"/aid/{world['network'].slug}/offers/",
+        {**OFFER, "available_until": "2020-01-01"},
+        follow=True,
+    )
+
+    assert "Available until: This is in the past." in response.content.decode()
+    assert offers_of(world) == ["Rides on weekends"]
+
+
+def test_a_coordinator_opens_a_fund(client, world):
+    client.force_login(world["people"]["coordinator"])
+    response = client.post(
+        f"/aid/{world['network'].slug}/manage-funds/new/",
+        {"name": "Bond fund", "kind": "bond", "goal": "5000"},
+    )
+
+    assert response["Location"] == f"/aid/{world['network'].slug}/manage-funds/"
+    assert list(Fund.objects.values_list("name", "goal")) == [
+        ("Bond fund", Decimal("5000.00"))
+    ]
+
+
+def test_a_fund_without_a_sensible_goal_is_refused(client, world):
+    client.force_login(world["people"]["coordinator"])
+    response = client.post(
+        f"/aid/{world['network'].slug}/manage-funds/new/",
+        {"name": "Bond fund", "kind": "bond", "goal": "-5"},
+        follow=True,
+    )
+
+    assert "Goal (US$): Ensure this value is greater than or equal to 1." in (
+        response.content.decode()
+    )
+    assert not Fund.objects.exists()
+
+
+def test_an_admin_saves_the_settings(client, world):
+    client.force_login(world["people"]["admin"])
+    response = client.post(f"/aid/{world['network'].slug}/setup/network/", SETTINGS)
+
+    assert response["Location"] == f"/aid/{world['network'].slug}/setup/"
+    assert network_state(world) == ("Pilsen Aid", "assign", 5)
+
+
+def test_settings_with_a_made_up_time_zone_are_refused(client, world):
+    client.force_login(world["people"]["admin"])
+    response = client.post(
+        f"/aid/{world['network'].slug}/setup/network/",
+        {**SETTINGS, "timezone": "Mars/Olympus"},
+        follow=True,
+    )
+
+    assert (
+        "Time zone: “Mars/Olympus” is not an IANA time zone such as America/Chicago."
+        in response.content.decode()
+    )
+    assert network_state(world) == ("Pilsen Mutual Aid", "claim", 3)
+
+
+def test_an_admin_gives_a_role(client, world):
+    member = world["people"]["org member"]
+    client.force_login(world["people"]["admin"])
+    response = client.post(
+        f"/aid/{world['network'].slug}/setup/roles/",
+        {"email": member.email, "role": "coordinator"},
+    )
+
+    assert response["Location"] == f"/aid/{world['network'].slug}/setup/"
+    assert (member.email, "coordinator") in roles_of(world)
+
+
+def test_a_role_for_someone_outside_the_organization_is_refused(client, world):
+    before = roles_of(world)
+    client.force_login(world["people"]["admin"])
+    response = client.post(
+        f"/aid/{world['network'].slug}/setup/roles/",
+        {"email": world["people"]["stranger"].email, "role": "coordinator"},
+        follow=True,
+    )
+
+    assert (
+        "Their e-mail address: Nobody with this address is in the organization; "
+        "invite them first." in response.content.decode()
+    )
+    assert roles_of(world) == before
+
+
+def test_an_admin_removes_a_role(client, world):
+    driver = world["people"]["driver"]
+    role = driver.aid_roles.get()
+    client.force_login(world["people"]["admin"])
+    setup = client.get(f"/aid/{world['network'].slug}/setup/").content.decode()
+    remove = f"/aid/{world['network'].slug}/setup/roles/{role.pk}/remove/"
+    assert f'action="{remove}"' in setup
+
+    response = client.post(remove)
+
+    assert response["Location"] == f"/aid/{world['network'].slug}/setup/"
+    assert (driver.email, "helper") not in roles_of(world)
+
+
+def form_urls(world) -> dict:
+    """Each new form's URL, good data, and the role it is for."""
+    slug = world["network"].slug
+    role = world["people"]["driver"].aid_roles.get()
+    return {
+        "offer add": (f"/aid/{slug}/offers/", OFFER, "driver"),
+        "fund add": (
+            f"/aid/{slug}/manage-funds/new/",
+            {"name": "Bond fund", "kind": "bond", "goal": "5000"},
+            "coordinator",
+        ),
+        "setup network": (f"/aid/{slug}/setup/network/", SETTINGS, "admin"),
+        "role give": (
+            f"/aid/{slug}/setup/roles/",
+            {"email": world["people"]["org member"].email, "role": "helper"},
+            "admin",
+        ),
+        "role remove": (f"/aid/{slug}/setup/roles/{role.pk}/remove/", {}, "admin"),
+    }
+
+
+@pytest.mark.parametrize(
+    "form", ["offer add", "fund add", "setup network", "role give", "role remove"]
+)
+def test_the_forms_answer_404_to_strangers_and_other_networks(client, world, form):
+    other = build(name="Little Village Aid")
+    url, data, role = form_urls(world)[form]
+    before = (
+        offers_of(world),
+        Fund.objects.count(),
+        network_state(world),
+        roles_of(world),
+    )
+    for person in (world["people"]["stranger"], other["people"][role]):
+        client.force_login(person)
+
+        assert client.post(url, data).status_code == 404, person.email
+    after = (
+        offers_of(world),
+        Fund.objects.count(),
+        network_state(world),
+        roles_of(world),
+    )
+    assert after == before
+
+
+def test_another_networks_role_cannot_be_removed_through_this_one(client, world):
+    other = build(name="Little Village Aid")
+    theirs = other["people"]["driver"].aid_roles.get()
+    client.force_login(world["people"]["admin"])
+
+    response = client.post(
+        f"/aid/{world['network'].slug}/setup/roles/{theirs.pk}/remove/"
+    )
+
+    assert response.status_code == 404
+    assert AidMember.objects.filter(pk=theirs.pk).exists()
+
+
+# Every view goes through the wing's rules.
+
+
+@pytest.mark.parametrize(
+    "pattern", aid_urls.urlpatterns, ids=lambda pattern: pattern.name
+)
+def test_every_view_is_public_or_asks_the_rules(pattern):
+    view = pattern.callback
+    source = inspect.getsource(inspect.unwrap(view))
+    body = source[source.index("def ") :]
+
+    assert getattr(view, "public", False) or re.search(r"\brules\.\w+\(", body)
+
+
+def test_the_views_hold_no_checks_and_no_queries():
+    source = inspect.getsource(aid_views)
+
+    assert "Http404" not in source
+    assert "get_object_or_404" not in source
+    assert ".objects." not in source

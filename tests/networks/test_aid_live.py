@@ -8,7 +8,7 @@ import pytest
 from networks.models.mutual_aid import HelpRequest
 from networks.mutual_aid import services as mutual_aid
 from tests.live import wait_for
-from tests.networks.aid_world import CONTACT, build, request_values
+from tests.networks.aid_world import CONTACT, build, help_request_values
 
 pytestmark = pytest.mark.postgres
 
@@ -17,16 +17,16 @@ def test_publish_claim_fulfil_reach_the_mail_server(workers, sink):
     world = build()
     people = world["people"]
     workers()
-    request = mutual_aid.submit_request(
-        network=world["network"], values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=world["network"], values=help_request_values(), contact=CONTACT
     )
-    mutual_aid.publish(request=request)
+    mutual_aid.publish(help_request=help_request)
     wait_for(lambda: sink.count() >= 1, timeout=60, what="the match notice")
     mutual_aid.take(
-        request_id=request.pk, helper=people["grocer"], by_coordinator=False
+        help_request_id=help_request.pk, helper=people["grocer"], by_coordinator=False
     )
     wait_for(lambda: sink.count() >= 2, timeout=60, what="the claim notice")
-    mutual_aid.fulfil(request=HelpRequest.objects.get(pk=request.pk))
+    mutual_aid.fulfil(help_request=HelpRequest.objects.get(pk=help_request.pk))
     wait_for(lambda: sink.count() >= 3, timeout=60, what="the fulfilment notice")
 
     got = [(r.to[0], r.subject) for r in sink.received]

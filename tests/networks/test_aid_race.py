@@ -7,7 +7,7 @@ import pytest
 from networks.models.mutual_aid import AidRole, HelpRequest
 from networks.mutual_aid import services as mutual_aid
 from tests.concurrency import Race, held, postgres_only, wait_for_lock_waiters
-from tests.networks.aid_world import CONTACT, build, in_org, request_values
+from tests.networks.aid_world import CONTACT, build, help_request_values, in_org
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 REPEATS = 3
@@ -27,15 +27,15 @@ def claim_race(world, n: int, *, conditional: bool) -> tuple[int, str]:
         person = in_org(network.organization, f"racer-{n}-{i}@example.org")
         mutual_aid.give_role(network=network, user=person, role=AidRole.HELPER)
         helpers.append(person)
-    request = mutual_aid.submit_request(
-        network=network, values=request_values(), contact=CONTACT
+    help_request = mutual_aid.submit_request(
+        network=network, values=help_request_values(), contact=CONTACT
     )
-    mutual_aid.publish(request=request)
+    mutual_aid.publish(help_request=help_request)
     winners = []
 
     def claim(person):
         mutual_aid.take(
-            request_id=request.pk,
+            help_request_id=help_request.pk,
             helper=person,
             by_coordinator=False,
             conditional=conditional,
@@ -44,12 +44,12 @@ def claim_race(world, n: int, *, conditional: bool) -> tuple[int, str]:
 
     # The row is held while the helpers start, so every one of them has read
     # it and waits to write when it is let go: the overlap is certain.
-    with held(HelpRequest.objects.filter(pk=request.pk)):
+    with held(HelpRequest.objects.filter(pk=help_request.pk)):
         racing = Race([lambda p=p: claim(p) for p in helpers])
         wait_for_lock_waiters(HELPERS)
     errors = racing.join()
     assert all(isinstance(e, mutual_aid.AidError) for e in errors), errors
-    row = HelpRequest.objects.select_related("helper").get(pk=request.pk)
+    row = HelpRequest.objects.select_related("helper").get(pk=help_request.pk)
     assert row.status == "claimed"
     return len(winners), row.helper.email, winners
 

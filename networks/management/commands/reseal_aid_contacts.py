@@ -12,11 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for request in HelpRequest.objects.exclude(contact_sealed="").only(
+        for help_request in HelpRequest.objects.exclude(contact_sealed="").only(
             "pk", "contact_sealed"
         ):
-            HelpRequest.objects.filter(pk=request.pk).update(
-                contact_sealed=sealing.reseal(request.contact_sealed)
+            HelpRequest.objects.filter(pk=help_request.pk).update(
+                contact_sealed=sealing.reseal(help_request.contact_sealed)
             )
             count += 1
         self.stdout.write(f"re-sealed {count} contacts")
