@@ -24,14 +24,18 @@ from networks.organizations import selectors as network_selectors
 from networks.organizations import services as network_services
 
 
-def problems(form) -> str:
-    """A form's errors in one line, each after its field's label."""
-    return " ".join(
-        f"{form.fields[name].label}: {' '.join(errors)}"
-        if name in form.fields
-        else " ".join(errors)
-        for name, errors in form.errors.items()
-    )
+def refuse(request, form) -> None:
+    """A form posted from a page it is sent back to: its errors become
+    messages there, each naming its field."""
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is not None:
+                error = _("%(field)s: %(error)s") % {
+                    "field": field.label,
+                    "error": error,
+                }
+            messages.error(request, error)
 
 
 @login_required
@@ -84,7 +88,7 @@ def invite(request, slug: str):
     organization = rules.administered_organization(request.user, slug)
     form = MemberForm(request.POST)
     if not form.is_valid():
-        messages.error(request, problems(form))
+        refuse(request, form)
         return redirect("events:manage-organization", slug=slug)
     # Always an invitation, never a silent add: people choose to join, and
     # the answer does not tell the admin who has an account.
