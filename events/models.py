@@ -598,6 +598,10 @@ class Signup(models.Model):
         return self.volunteer.email if self.volunteer_id else self.guest_email
 
 
+# How long the link that confirms a guest's signup works.
+GUEST_CONFIRM_HOURS = 48
+
+
 class GuestSignupRequest(models.Model):
     """A signup without an account, waiting for its address to be confirmed.
 
@@ -613,6 +617,11 @@ class GuestSignupRequest(models.Model):
     )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Deleting a request (confirmed, or expired and purged) deletes the row of
+    # its e-mail, and the address a refusing mail server may have left in it.
+    notifications = GenericRelation(
+        Notification, content_type_field="target_type", object_id_field="target_id"
+    )
 
     class Meta:
         verbose_name = _("signup waiting for confirmation")

@@ -10,6 +10,10 @@ old reminders and schedules new ones.
 
 Essential notices (a change of time or place, a cancellation) go out whatever
 the person chose; reminders and organizers' messages follow their choices.
+
+A guest's link to confirm a signup is a row too, sent at once (the person is
+waiting for it) and rendered from the request, so the secret link is never
+stored in the row.
 """
 
 import datetime as dt
@@ -26,14 +30,17 @@ from events.calendar import google_calendar_url
 from events.display import action_when, shift_when
 from events.models import (
     ACTIVE_SIGNUP,
+    GUEST_CONFIRM_HOURS,
     Action,
     ActionStatus,
+    GuestSignupRequest,
     OrganizerMessage,
     Shift,
     Signup,
     SignupStatus,
 )
 from networks.models import Notification, NotificationKind, NotificationState
+from networks.organizations import notices as organization_notices
 from networks.organizations import selectors as network_selectors
 from networks.outbox import services as outbox
 
@@ -55,6 +62,7 @@ SHIFT_STARTED = gettext_noop("The shift has started.")
 REMINDERS_OFF = gettext_noop("The person turned reminders off.")
 MESSAGES_OFF = gettext_noop("The person turned organizers' messages off.")
 MESSAGE_DELETED = gettext_noop("The message was deleted.")
+LINK_EXPIRED = gettext_noop("The link has expired.")
 
 
 def _row(signup: Signup, kind: str, **fields) -> Notification:
@@ -208,6 +216,13 @@ def message(
     return sent
 
 
+def guest_requested(request: GuestSignupRequest) -> None:
+    """E-mail a guest the link that confirms their signup, as soon as the
+    request commits. The row holds nothing but the request: the link's token
+    is the key to a place, and staff read rows."""
+    outbox.send_now([outbox.new(kind=Kind.GUEST_CONFIRM, target=request)])
+
+
 # Sending.
 
 
@@ -341,11 +356,7 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
             "status": signup.get_status_display(),
             "when": shift_when(shift),
             "action_when": action_when(action),
-            "place": ", ".join(
-                part
-                for part in (action.venue, action.address, action.place_label)
-                if part
-            ),
+            "place": _place(action),
             "action_url": _url("action-detail", slug=action.slug),
             "calendar_url": _url("action-calendar", slug=action.slug),
             "google_url": google_calendar_url(action, settings.SITE_URL)
@@ -363,7 +374,56 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
         )
 
 
+def _place(action: Action) -> str:
+    parts = (action.venue, action.address, action.place_label)
+    return ", ".join(part for part in parts if part)
+
+
+def load_requests(ids: list[int]) -> dict[int, GuestSignupRequest]:
+    return GuestSignupRequest.objects.select_related("shift__action").in_bulk(ids)
+
+
+def render_request(
+    row: Notification, request: GuestSignupRequest, memo: dict
+) -> outbox.Message:
+    """The link to confirm a guest's signup, in the language of their page.
+
+    Essential: a guest has no choices yet. A request confirmed or purged is
+    gone (and its row with it); one whose link has expired is not sent.
+    """
+    if timezone.now() - request.created_at > dt.timedelta(hours=GUEST_CONFIRM_HOURS):
+        raise outbox.NotNeeded(LINK_EXPIRED)
+    shift = request.shift
+    action = shift.action
+    with translation.override(request.language):
+        subject = _("Confirm your signup: %(action)s") % {"action": action.title}
+        context = {
+            "language": request.language,
+            "subject": subject,
+            "name": request.name,
+            "action": action,
+            "shift": shift,
+            "when": shift_when(shift),
+            "action_when": action_when(action),
+            "place": _place(action),
+            "hours": GUEST_CONFIRM_HOURS,
+            "confirm_url": _url("guest-confirm", token=request.token),
+        }
+        return outbox.Message(
+            to=request.email,
+            subject=subject,
+            text=render_to_string("events/email/guest_confirm.txt", context),
+            html=render_to_string("events/email/guest_confirm.html", context),
+        )
+
+
 def register() -> None:
+    # The invitation page is ours; networks' renderer may not name it.
+    organization_notices.accept_at(
+        lambda token: reverse("events:invitation", kwargs={"token": token})
+    )
+    outbox.register_target(GuestSignupRequest, load_requests)
+    outbox.register(Kind.GUEST_CONFIRM, render_request)
     outbox.register_target(Signup, load)
     for kind in (
         Kind.CONFIRMATION,

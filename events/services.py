@@ -5,7 +5,6 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from events import feeds, notices
 from events.models import (
     ACTIVE_SIGNUP,
+    GUEST_CONFIRM_HOURS,
     MAX_PLACES,
     Action,
     ActionStatus,
@@ -139,16 +139,16 @@ def _take_place(shift: Shift, **person) -> Signup:
         raise SignupError(_("You are already signed up for this shift.")) from error
 
 
-GUEST_CONFIRM_HOURS = 48
-
-
+@transaction.atomic
 def request_guest_signup(
-    *, shift_id: int, name: str, email: str, confirm_url, language: str = ""
+    *, shift_id: int, name: str, email: str, language: str = "", confirm_url=None
 ) -> GuestSignupRequest:
     """E-mail a confirmation link; nothing is held until it is followed.
 
-    `confirm_url(token)` builds the link. Later messages about the signup are
-    in `language` (the page's language when they signed up).
+    The e-mail goes through the outbox, at once after the request commits
+    (notices.guest_requested); it and later messages about the signup are in
+    `language` (the page's language when they signed up). `confirm_url` is
+    ignored: the link is made when the e-mail is written, from SITE_URL.
     """
     shift = _open_shift(shift_id, lock=False)
     request = GuestSignupRequest.objects.create(
@@ -158,23 +158,7 @@ def request_guest_signup(
         language=language or settings.LANGUAGE_CODE,
         token=secrets.token_urlsafe(32),
     )
-    send_mail(
-        subject=_("Confirm your signup: %(action)s") % {"action": shift.action.title},
-        message=_(
-            "Hello %(name)s,\n\nTo sign up as %(role)s at %(action)s, confirm "
-            "here within %(hours)s hours:\n%(url)s\n\n"
-            "If you did not ask for this, ignore this message; nothing happens."
-        )
-        % {
-            "name": request.name,
-            "role": shift.get_role_display(),
-            "action": shift.action.title,
-            "hours": GUEST_CONFIRM_HOURS,
-            "url": confirm_url(request.token),
-        },
-        from_email=None,
-        recipient_list=[request.email],
-    )
+    notices.guest_requested(request)
     return request
 
 
@@ -686,9 +670,11 @@ def purge_personal_data(*, now=None) -> dict[str, int]:
     - invitations (an address), 30 days after they were accepted or expired.
     """
     now = now or timezone.now()
-    requests, _ = GuestSignupRequest.objects.filter(
+    # Counted by model: a request's delete() total includes its e-mail's row.
+    _, deleted = GuestSignupRequest.objects.filter(
         created_at__lt=now - dt.timedelta(hours=GUEST_CONFIRM_HOURS)
     ).delete()
+    requests = deleted.get(GuestSignupRequest._meta.label, 0)
     guests, _ = Signup.objects.filter(
         volunteer__isnull=True,
         shift__ends_at__lt=now - dt.timedelta(days=GUEST_DATA_DAYS),

@@ -9,7 +9,9 @@ class NetworksConfig(AppConfig):
     def ready(self):
         from networks import checks  # noqa: F401 - registers the system checks
         from networks.mutual_aid import notices as mutual_aid_notices
+        from networks.organizations import notices as organization_notices
         from networks.rapid_response import notices as rapid_response_notices
 
+        organization_notices.register()
         rapid_response_notices.register()
         mutual_aid_notices.register()

@@ -53,6 +53,8 @@ class NotificationKind(models.TextChoices):
     AID_CLAIMED = "aid_claimed", _("A request claimed")
     AID_FULFILLED = "aid_fulfilled", _("A request fulfilled")
     AID_STALE = "aid_stale", _("A request nobody has claimed")
+    GUEST_CONFIRM = "guest_confirm", _("Link to confirm a signup without an account")
+    INVITATION = "invitation", _("Invitation to an organization")
 
 
 class NotificationState(models.TextChoices):

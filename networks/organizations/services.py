@@ -2,9 +2,8 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from networks.models import (
     Organization,
     Role,
 )
+from networks.organizations import notices
 
 
 def record_heartbeat(*, name: str) -> Heartbeat:
@@ -151,8 +151,14 @@ class InvitationError(Exception):
     """An invitation that cannot be used; the message says why."""
 
 
-def invite(*, organization, email: str, role: str, actor, accept_url) -> Invitation:
-    """Store an invitation and e-mail its link. `accept_url(token)` builds the link."""
+@transaction.atomic
+def invite(
+    *, organization, email: str, role: str, actor, language: str = "", accept_url=None
+) -> Invitation:
+    """Store an invitation and e-mail its link through the outbox, at once
+    after it commits (notices.invited), in `language`: by default the one
+    active now, the inviter's page's. `accept_url` is ignored: the link is
+    made when the e-mail is written, from SITE_URL."""
     invitation = Invitation.objects.create(
         organization=organization,
         email=email.strip().lower(),
@@ -168,23 +174,8 @@ def invite(*, organization, email: str, role: str, actor, accept_url) -> Invitat
         subject=invitation.email,
         changes={"role": [None, role]},
     )
-    send_mail(
-        subject=_("You are invited to join %(name)s") % {"name": organization.name},
-        message=_(
-            "%(inviter)s invites you to join %(name)s as %(role)s.\n\n"
-            "Accept here (the link works for %(days)s days):\n%(url)s\n\n"
-            "If you did not expect this, ignore it."
-        )
-        % {
-            "inviter": actor.email,
-            "name": organization.name,
-            "role": Role(role).label,
-            "days": INVITATION_DAYS,
-            "url": accept_url(invitation.token),
-        },
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    notices.invited(invitation, language=language)
     return invitation
 
 

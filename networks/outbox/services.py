@@ -11,6 +11,11 @@ A row's life:
     sending  --longer than the lease (its worker died)-->            pending
     pending  --its renderer says it is not needed any more-->        dropped
 
+A message someone is waiting for (a link to confirm their address) need not
+wait for the sweep: `send_now` saves its row as queued and delivers it from
+the same process as soon as the data commits. If that fails the row is simply
+pending, and the sweep's retries take it from there.
+
 Nothing waits in the broker: the sweep (every minute, from beat) reads due
 rows from the database, and a row queued but never delivered (the broker lost
 the message, say Redis restarted) is queued again after the lease. Two sweeps
@@ -33,6 +38,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -140,6 +146,34 @@ def add(rows: list[Notification]) -> list[Notification]:
     if any(row.due_at <= now for row in rows):
         transaction.on_commit(kick)
     return rows
+
+
+def send_now(rows: list[Notification]) -> list[Notification]:
+    """Save new rows (without a `key`) and send them as soon as the data commits.
+
+    For messages a person is waiting for, such as a link to confirm their
+    address: they are sent from this process right after the transaction
+    commits (at once outside one), not at the next sweep, and never for data
+    that is rolled back. The rows are saved as queued, so a sweep leaves them
+    to this process for the lease. A failure (the mail server is down) leaves
+    a row pending with its reason, for the sweep's usual retries; nothing is
+    raised into the caller's request. The person may wait up to the mail
+    server's timeout (EMAIL_TIMEOUT).
+    """
+    if not rows:
+        return []
+    now = timezone.now()
+    for row in rows:
+        row.queued_at = now
+    Notification.objects.bulk_create(rows)
+    transaction.on_commit(partial(_send_now, [row.pk for row in rows]), robust=True)
+    return rows
+
+
+def _send_now(ids: list[int]) -> None:
+    outcome = deliver(ids)
+    if outcome["retry"]:
+        log.warning("notifications %s were not sent at once: %s", ids, outcome)
 
 
 def drop(rows: Q, reason: str) -> int:

@@ -338,14 +338,13 @@ def test_people_choose_their_language_and_messages(client):
     assert NotificationPreference.objects.get(user=person).language == "es"
 
 
-def test_guests_choose_on_their_private_page_and_get_notices(now, shift, client):
-    request = services.request_guest_signup(
-        shift_id=shift.pk,
-        name="Ana",
-        email="ana@example.org",
-        confirm_url=lambda token: token,
-        language="es",
-    )
+def test_guests_choose_on_their_private_page_and_get_notices(
+    now, shift, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_guest_signup(
+            shift_id=shift.pk, name="Ana", email="ana@example.org", language="es"
+        )
     signup = services.confirm_guest_signup(token=request.token)
     [verification, confirmation] = mail.outbox[-1:] + send_due()
     assert confirmation.to == ["ana@example.org"]
@@ -364,7 +363,7 @@ def test_guests_choose_on_their_private_page_and_get_notices(now, shift, client)
 
 def test_the_notices_of_a_purged_guest_go_with_the_signup(now, shift):
     request = services.request_guest_signup(
-        shift_id=shift.pk, name="Ana", email="ana@example.org", confirm_url=str
+        shift_id=shift.pk, name="Ana", email="ana@example.org"
     )
     signup = services.confirm_guest_signup(token=request.token)
     assert Notification.objects.filter(outbox.about([signup])).count() == 3
