@@ -11,7 +11,9 @@ from events.models import GuestSignupRequest, Signup, SignupStatus
 from events.services import confirm_guest_signup, request_guest_signup, sign_up
 from tests.factories import ShiftFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# The confirmation e-mail goes out once the data commits, as in production,
+# so these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def link(message, kind: str) -> str:

@@ -445,6 +445,8 @@ def test_admins_see_the_audit_log_and_members_but_organizers_do_not(client, worl
     assert "admin@example.org" in admin_page
 
 
+# The invitation goes out once the data commits, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_inviting_an_existing_account_adds_nobody_until_they_accept(client, world):
     admin = world["people"]["admin"]
     client.force_login(admin)
@@ -513,6 +515,8 @@ def verified_user(email: str):
     return person
 
 
+# The invitation goes out once the data commits, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_an_invitation_by_email_lets_a_newcomer_join_with_the_role(client, world):
     client.force_login(world["people"]["admin"])
     client.post(
@@ -533,6 +537,8 @@ def test_an_invitation_by_email_lets_a_newcomer_join_with_the_role(client, world
     assert "not valid any more" in again.content.decode()
 
 
+# The invitation goes out once the data commits, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_an_invitation_works_only_for_its_address_and_in_time(client, world):
     client.force_login(world["people"]["admin"])
     client.post(
