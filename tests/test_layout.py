@@ -84,3 +84,27 @@ def test_the_wings_depend_on_each_other_without_cycles():
         visit(wing)
     # Everything may use the organizations wing; it uses no other wing.
     assert graph["organizations"] <= {"outbox"}
+
+
+def views_modules() -> list[Path]:
+    return sorted([*ROOT.glob("networks/**/views.py"), *ROOT.glob("events/views/*.py")])
+
+
+@pytest.mark.parametrize(
+    "path", views_modules(), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_views_read_through_selectors_and_ask_the_rules(path):
+    source = path.read_text()
+
+    assert ".objects." not in source
+    assert "raise Http404" not in source
+
+
+def test_every_wing_has_the_same_inner_layout():
+    for wing in ["rapid_response", "mutual_aid"]:
+        modules = {p.name for p in (ROOT / "networks" / wing).glob("*.py")}
+        assert {"services.py", "selectors.py", "rules.py", "forms.py"} <= modules
+        assert {"views.py", "urls.py", "notices.py", "tasks.py"} <= modules
+    for wing in ["organizations", "outbox"]:
+        modules = {p.name for p in (ROOT / "networks" / wing).glob("*.py")}
+        assert {"services.py", "selectors.py", "tasks.py"} <= modules

@@ -22,3 +22,8 @@ def stats() -> dict:
         "oldest_due": oldest,
         **{state: counts.get(state, 0) for state in State.values},
     }
+
+
+def heartbeats():
+    """Each periodic job's last run (the sweep's among them), by name."""
+    return Heartbeat.objects.order_by("name")
