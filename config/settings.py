@@ -66,6 +66,8 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "organizer.invalid")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Django's own form widget templates, for the site's form renderer.
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +97,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# One renderer for every form of the site: labels and help text look the same
+# everywhere (templates/forms/field.html), with no per-form tweaks.
+FORM_RENDERER = "networks.forms.SiteFormRenderer"
 
 
 def _organization_url(organization) -> str:

@@ -112,11 +112,6 @@ class ActionFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        # Labels sit above their fields; a trailing colon adds nothing.
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
     def clean_when(self) -> str:
         return self.cleaned_data["when"] or "upcoming"
 
@@ -216,10 +211,6 @@ class ActionForm(forms.Form):
             "empty for none."
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     def clean_reminders(self):
         minutes = []
@@ -367,7 +358,6 @@ class ShiftForm(forms.Form):
     )
 
     def __init__(self, *args, action, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.zone = action.zone
 
@@ -439,10 +429,6 @@ class CampaignForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value:
@@ -467,10 +453,6 @@ class GuestSignupForm(SpamTrap, forms.Form):
         label=_("Your e-mail address"),
         help_text=_("We send you a link to confirm, and your shift details."),
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class OrganizationForm(forms.Form):
@@ -511,10 +493,6 @@ class NotificationPreferenceForm(forms.Form):
         label=_("Messages from the organizers of my actions"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
 
 class MessageForm(forms.Form):
     """An organizers' message to everyone on an action, or on one shift."""
@@ -531,7 +509,6 @@ class MessageForm(forms.Form):
     )
 
     def __init__(self, *args, shifts=(), **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["shift"].choices = [("", _("Everyone on every shift"))] + [
             (shift.pk, f"{shift.get_role_display()} · {shift_when(shift)}")

@@ -4,6 +4,7 @@ ZIP codes, the languages a network works in, and picking a person."""
 import re
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from networks.validators import validate_timezone
@@ -24,10 +25,16 @@ WORKING_LANGUAGES = [
 ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 
 
+class SiteFormRenderer(TemplatesSetting):
+    """The site's form renderer (settings.FORM_RENDERER): Django's <div>
+    layout, with our field template (label without a colon, help text)."""
+
+    form_template_name = "django/forms/div.html"
+    field_template_name = "forms/field.html"
+
+
 class Form(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
+    """The base of the lower layer's forms (the renderer does the rest)."""
 
 
 class SpamTrap(forms.Form):

@@ -75,7 +75,7 @@ def organization(request, slug: str):
         "actions": selectors.managed_actions(organization),
         "memberships": network_selectors.members_of(organization) if is_admin else [],
         "audit": network_selectors.audit_log(organization) if is_admin else [],
-        "form": MemberForm(label_suffix=""),
+        "form": MemberForm(),
         "roles": Role.choices,
         "campaigns": selectors.organization_campaigns(organization),
     }
