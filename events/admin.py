@@ -146,8 +146,7 @@ class ActionAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        place_fields = {"city", "region", "country"}
-        if not change or place_fields & set(form.changed_data):
+        if not change or set(Action.GEOCODED_FIELDS) & set(form.changed_data):
             refresh_place(action=obj)
         super().save_model(request, obj, form, change)
 

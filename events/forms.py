@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from events.display import shift_when
 from events.models import (
     MAX_PLACES,
+    Action,
     ActionKind,
     Campaign,
     DatePrecision,
@@ -271,11 +272,7 @@ class ActionForm(forms.Form):
                 "title",
                 "kind",
                 "description",
-                "venue",
-                "address",
-                "city",
-                "region",
-                "country",
+                *Action.PLACE_FIELDS,
             )
         }
         values["demands"] = [

@@ -226,6 +226,9 @@ class Action(Sequenced):
     known, so lists order and filter every kind of action the same way.
     """
 
+    # Where it is; the last three are what the place is geocoded from.
+    PLACE_FIELDS = ("venue", "address", "city", "region", "country")
+    GEOCODED_FIELDS = ("city", "region", "country")
     SEQUENCE_FIELDS = (
         "status",
         "date_precision",
@@ -233,11 +236,7 @@ class Action(Sequenced):
         "starts_at",
         "ends_at",
         "timezone",
-        "venue",
-        "address",
-        "city",
-        "region",
-        "country",
+        *PLACE_FIELDS,
     )
     CALENDAR_FIELDS = (*SEQUENCE_FIELDS, "sequence")
 

@@ -48,7 +48,7 @@ Kind = NotificationKind
 
 # What a change notice names; the fields of an action or shift behind each.
 TIME_FIELDS = {"date_precision", "start_date", "starts_at", "ends_at", "timezone"}
-PLACE_FIELDS = {"venue", "address", "city", "region", "country"}
+PLACE_FIELDS = set(Action.PLACE_FIELDS)
 
 # Why a notice was not sent. Rows keep the English (staff read it in the
 # admin); organizers' pages translate it (gettext_noop marks it for the

@@ -369,7 +369,7 @@ def update_action(*, action: Action, actor, values: dict) -> Action:
             setattr(action, name, values[name])
     if not changes:
         return action
-    if {"city", "region", "country"} & changes.keys():
+    if set(Action.GEOCODED_FIELDS) & changes.keys():
         refresh_place(action=action)
     action.full_clean()
     action.save()
