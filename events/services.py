@@ -141,14 +141,14 @@ def _take_place(shift: Shift, **person) -> Signup:
 
 @transaction.atomic
 def request_guest_signup(
-    *, shift_id: int, name: str, email: str, language: str = "", confirm_url=None
+    *, shift_id: int, name: str, email: str, language: str = ""
 ) -> GuestSignupRequest:
     """E-mail a confirmation link; nothing is held until it is followed.
 
     The e-mail goes through the outbox, at once after the request commits
     (notices.guest_requested); it and later messages about the signup are in
-    `language` (the page's language when they signed up). `confirm_url` is
-    ignored: the link is made when the e-mail is written, from SITE_URL.
+    `language` (the page's language when they signed up). The link is made
+    when the e-mail is written, from SITE_URL.
     """
     shift = _open_shift(shift_id, lock=False)
     request = GuestSignupRequest.objects.create(

@@ -9,7 +9,6 @@ log are for its admins; anyone else gets 404, as if it did not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -97,9 +96,6 @@ def invite(request, slug: str):
         email=form.cleaned_data["email"],
         role=form.cleaned_data["role"],
         actor=request.user,
-        accept_url=lambda token: request.build_absolute_uri(
-            reverse("events:invitation", kwargs={"token": token})
-        ),
     )
     messages.success(
         request, _("We e-mailed an invitation; they join when they accept it.")

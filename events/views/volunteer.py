@@ -203,9 +203,6 @@ def shift_join(request, shift_id: int):
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     language=request.LANGUAGE_CODE,
-                    confirm_url=lambda token: request.build_absolute_uri(
-                        reverse("events:guest-confirm", kwargs={"token": token})
-                    ),
                 )
             except services.SignupError as error:
                 messages.error(request, str(error))

@@ -153,12 +153,12 @@ class InvitationError(Exception):
 
 @transaction.atomic
 def invite(
-    *, organization, email: str, role: str, actor, language: str = "", accept_url=None
+    *, organization, email: str, role: str, actor, language: str = ""
 ) -> Invitation:
     """Store an invitation and e-mail its link through the outbox, at once
     after it commits (notices.invited), in `language`: by default the one
-    active now, the inviter's page's. `accept_url` is ignored: the link is
-    made when the e-mail is written, from SITE_URL."""
+    active now, the inviter's page's. The link is made when the e-mail is
+    written, from SITE_URL."""
     invitation = Invitation.objects.create(
         organization=organization,
         email=email.strip().lower(),

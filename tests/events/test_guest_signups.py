@@ -155,7 +155,7 @@ def test_guests_appear_on_the_roster_for_organizers_only(client):
 def guest():
     shift = ShiftFactory(places=1)
     request = request_guest_signup(
-        shift_id=shift.pk, name="Rosa", email="rosa@example.org", confirm_url=str
+        shift_id=shift.pk, name="Rosa", email="rosa@example.org"
     )
     return confirm_guest_signup(token=request.token)
 
