@@ -118,11 +118,7 @@ class ActionAdmin(admin.ModelAdmin):
             _("Where"),
             {
                 "fields": [
-                    "venue",
-                    "address",
-                    "city",
-                    "region",
-                    "country",
+                    *Action.PLACE_FIELDS,
                     "latitude",
                     "longitude",
                     "geocode_status",

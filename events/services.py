@@ -316,11 +316,7 @@ ACTION_EDITABLE = [
     "starts_at",
     "ends_at",
     "timezone",
-    "venue",
-    "address",
-    "city",
-    "region",
-    "country",
+    *Action.PLACE_FIELDS,
     "reminder_offsets",
 ]
 

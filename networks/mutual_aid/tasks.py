@@ -1,16 +1,8 @@
-from celery import shared_task
-from django.db import DatabaseError
-
 from networks.mutual_aid import services
+from networks.periodic import periodic_task
 
 
-@shared_task(
-    name="networks.tasks.aid_housekeeping",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=1,
-    retry_jitter=False,
-    max_retries=3,
-)
+@periodic_task("aid_housekeeping")
 def aid_housekeeping() -> dict[str, int]:
     """Hourly: remind coordinators, expire stale requests, purge old details."""
     return services.housekeeping()

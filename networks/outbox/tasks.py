@@ -1,16 +1,10 @@
 from celery import shared_task
-from django.db import DatabaseError
 
 from networks.outbox import services as outbox
+from networks.periodic import periodic_task
 
 
-@shared_task(
-    name="networks.tasks.sweep_notifications",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=1,
-    retry_jitter=False,
-    max_retries=3,
-)
+@periodic_task("sweep_notifications")
 def sweep_notifications() -> int:
     """Every minute (beat): hand due notifications to delivery tasks, by id."""
     outbox.recover()
@@ -28,13 +22,7 @@ def deliver_notifications(ids: list[int]) -> dict[str, int]:
     return outbox.deliver(ids)
 
 
-@shared_task(
-    name="networks.tasks.purge_notifications",
-    autoretry_for=(DatabaseError,),
-    retry_backoff=1,
-    retry_jitter=False,
-    max_retries=3,
-)
+@periodic_task("purge_notifications")
 def purge_notifications() -> int:
     """Daily: notifications done with for 90 days are deleted."""
     return outbox.purge()
