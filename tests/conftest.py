@@ -131,6 +131,7 @@ def workers(transactional_db, broker, sink, tmp_path):
             log=tmp_path / f"worker-{len(started)}.log",
         )
         started.append(worker)
+        worker.wait_ready()
         return worker
 
     yield start

@@ -151,6 +151,20 @@ class Worker:
             start_new_session=True,
         )
 
+    def wait_ready(self, timeout: float = 180) -> None:
+        """Until the worker says it is ready: on a busy machine its start-up
+        can take most of a minute, which is not the product's lateness."""
+
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"the worker exited with {self.process.returncode}:\n"
+                    + self.log.read_text()[-4000:]
+                )
+            return b" ready." in self.log.read_bytes()
+
+        wait_for(ready, timeout=timeout, what="the worker to be ready")
+
     def kill(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, 9)
