@@ -138,6 +138,6 @@ def workers(transactional_db, broker, sink, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def aid_key(settings):
-    """A key of the tests' own for sealing mutual-aid contacts."""
-    settings.AID_CONTACT_KEYS = ["mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE="]
+def sealing_key(settings):
+    """A key of the tests' own for sealing personal data."""
+    settings.SEALING_KEYS = ["mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE="]

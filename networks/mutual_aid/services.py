@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from networks import sealing
 from networks.models import NotificationKind
 from networks.models.mutual_aid import (
     MONEY_KINDS,
@@ -87,7 +86,7 @@ def submit_request(*, network: AidNetwork, values: dict, contact: str) -> HelpRe
         help_request.amount = None
     if not contact.strip():
         raise AidError(_("Give a way to reach you."))
-    help_request.contact_sealed = sealing.seal(contact.strip())
+    help_request.contact = contact.strip()
     help_request.full_clean()
     help_request.save()
     return help_request
