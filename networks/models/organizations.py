@@ -173,6 +173,7 @@ class AuditVerb(models.TextChoices):
     APPROVED = "approved local action", _("approved a local action")
     REJECTED = "rejected local action", _("rejected a local action")
     MESSAGED = "messaged volunteers", _("wrote to the volunteers")
+    ERASED = "erased network data", _("erased a network's sensitive data")
 
 
 class AuditEntry(models.Model):
