@@ -47,6 +47,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from networks import sealing
 from networks.models import Heartbeat, Notification, NotificationState
 from networks.outbox.channels import (
     Channel,
@@ -86,6 +87,9 @@ WORKER_LOST = gettext_noop("The worker stopped while sending; it will be sent ag
 WORKER_LOST_TOO_OFTEN = gettext_noop(
     "The worker stopped while sending, too many times."
 )
+
+# The address was sealed under a key that has been destroyed.
+ADDRESS_ERASED = gettext_noop("The address was erased; nothing was sent.")
 
 
 class NotNeeded(Exception):
@@ -313,6 +317,8 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
         if target is None:
             raise NotNeeded(TARGET_GONE)
         message = _renderers[row.kind](row, target, memo)
+        if isinstance(message.to, sealing.Unreadable):
+            raise NotNeeded(ADDRESS_ERASED)
         if not has_channel(message.channel):
             raise ValueError(f"no channel {message.channel!r}")
     except NotNeeded as reason:

@@ -14,11 +14,12 @@ from django.db import connection
 
 from events.services import confirm_guest_signup, request_guest_signup
 from networks import sealing
-from networks.models import Invitation, Membership, Role
+from networks.models import Invitation, Membership, Notification, Role
 from networks.models.mutual_aid import HelpRequest, Pledge
 from networks.models.rapid_response import Report, ReportNote
 from networks.mutual_aid import services as mutual_aid
 from networks.organizations import services as organizations
+from networks.outbox import services as outbox
 from tests.factories import OrganizationFactory, ShiftFactory, UserFactory
 from tests.networks import aid_world, response_world
 
@@ -250,6 +251,12 @@ def test_after_the_keys_are_destroyed_pages_work_and_values_read_erased(
         text = page.content.decode()
         assert not any(value in text for value in PERSONAL.values()), path
         assert "(erased)" in text, path
+    # Mail waiting for an erased address is dropped, not sent to "(erased)".
+    for ids in outbox.queue_due():
+        outbox.deliver(ids)
+    dropped = Notification.objects.filter(last_error=outbox.ADDRESS_ERASED)
+    assert list(dropped.values_list("kind", flat=True)) == ["confirmation"]
+    assert not Notification.objects.filter(state="failed").exists()
     # A row saved again keeps the token it had (nothing is overwritten)...
     before = raw("networks_report")
     stored = Report.objects.get()
