@@ -17,6 +17,7 @@ through `LookupHashField`, a keyed hash (HMAC-SHA256) kept beside the sealed
 value, under a key derived from the sealing keys.
 """
 
+import functools
 import hashlib
 import hmac
 
@@ -45,7 +46,13 @@ def _keys() -> list[str]:
 
 
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in _keys()])
+    return _multi(tuple(_keys()))
+
+
+@functools.lru_cache(maxsize=4)
+def _multi(keys: tuple[str, ...]) -> MultiFernet:
+    # Built once per key set: a page of reports unseals three values a row.
+    return MultiFernet([Fernet(key) for key in keys])
 
 
 class Unreadable(str):
@@ -60,11 +67,6 @@ class Unreadable(str):
         value = super().__new__(cls, gettext("(erased)"))
         value.token = token
         return value
-
-
-def readable(value: str) -> str:
-    """The value, or "" when it was erased (for sending, not showing)."""
-    return "" if isinstance(value, Unreadable) else value
 
 
 def seal(text: str) -> str:
