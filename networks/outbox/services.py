@@ -35,6 +35,7 @@ to fold duplicates.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -337,9 +338,18 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
         permanent = channel.is_permanent(error)
         if not permanent:
             channel.close()  # the next row starts afresh
-        return _failed(mine, row, channel.describe(error), permanent=permanent)
+        reason = _without(message.to, channel.describe(error))
+        return _failed(mine, row, reason, permanent=permanent)
     mine.update(state=State.SENT, sent_at=timezone.now(), last_error="")
     return "sent"
+
+
+def _without(address: str, reason: str) -> str:
+    """A mail server's answer often repeats the address; the row keeps the
+    answer, not the address (a guest's is sealed everywhere else)."""
+    if not address:
+        return reason
+    return re.sub(re.escape(address), "<recipient>", reason, flags=re.IGNORECASE)
 
 
 def preview(row: Notification) -> Message:
