@@ -68,6 +68,10 @@ class Unreadable(str):
         value.token = token
         return value
 
+    def __reduce__(self):
+        # Copies and pickles keep the token, not the "(erased)" shown.
+        return (Unreadable, (self.token,))
+
 
 def seal(text: str) -> str:
     if isinstance(text, Unreadable):

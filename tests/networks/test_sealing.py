@@ -2,8 +2,10 @@
 that identifies or locates anyone), what happens when the keys are destroyed
 (values read as erased, pages still work), and rotation."""
 
+import copy
 import io
 import os
+import pickle
 import shutil
 import subprocess
 
@@ -275,3 +277,12 @@ def test_after_the_keys_are_destroyed_pages_work_and_values_read_erased(
     call_command("reseal", stdout=out)
     assert "re-sealed 3 values; 12 unreadable" in out.getvalue()
     assert Invitation.objects.get().email == "(erased)"
+
+
+def test_an_erased_value_keeps_its_token_through_copies_and_pickles(settings):
+    token = sealing.seal("12 Oak St")
+    settings.SEALING_KEYS = [NEW_KEY]
+    erased = sealing.unseal(token)
+    for copied in (copy.deepcopy(erased), pickle.loads(pickle.dumps(erased))):
+        assert (copied, copied.token) == ("(erased)", token)
+    assert sealing.seal(erased) == token  # saved back as it was
