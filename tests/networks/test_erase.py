@@ -125,6 +125,8 @@ def test_a_wrong_name_changes_nothing(client, rr, typed):
     page = erase(client, admin, rr["erase"], typed)
 
     assert page.status_code == 400
+    if typed in ("Southwest Side", "yes"):
+        assert "That is not the network&#x27;s name" in page.content.decode()
     assert rows("SELECT * FROM networks_report ORDER BY id") == before
     assert (ReportPhoto.objects.count(), ReportNote.objects.count()) == (1, 1)
     assert not AuditEntry.objects.filter(verb=AuditVerb.ERASED).exists()
