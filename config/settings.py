@@ -235,18 +235,21 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
-# Mutual aid: keys that seal requesters' contacts (networks/sealing.py),
-# comma-separated Fernet keys, newest first. Development makes one in .local/.
-AID_CONTACT_KEYS = env_list("AID_CONTACT_KEYS", [])
-if not AID_CONTACT_KEYS and DEBUG:
-    _aid_key = LOCAL_DIR / "aid_contact_key"
-    if not _aid_key.exists():
+# Keys that seal personal data at rest (networks/sealing.py): reporters'
+# contacts and exact places, requesters' contacts, guests, invitations.
+# Comma-separated Fernet keys, newest first; AID_CONTACT_KEYS is the older
+# name, still read. Development makes one in .local/; production refuses to
+# start without one (a system check).
+SEALING_KEYS = env_list("SEALING_KEYS", env_list("AID_CONTACT_KEYS", []))
+if not SEALING_KEYS and DEBUG:
+    _sealing_key = LOCAL_DIR / "aid_contact_key"
+    if not _sealing_key.exists():
         from cryptography.fernet import Fernet
 
         LOCAL_DIR.mkdir(parents=True, exist_ok=True)
-        _aid_key.write_text(Fernet.generate_key().decode())
-        _aid_key.chmod(0o600)
-    AID_CONTACT_KEYS = [_aid_key.read_text().strip()]
+        _sealing_key.write_text(Fernet.generate_key().decode())
+        _sealing_key.chmod(0o600)
+    SEALING_KEYS = [_sealing_key.read_text().strip()]
 
 # Uploads (report photos) are private: never served from MEDIA_URL, only
 # through views that check who is asking.

@@ -6,13 +6,13 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.geocoding import GeocodeStatus
 from networks.models import Notification, Organization, SourceDocument
+from networks.sealing import LookupHashField, SealedField
 from networks.validators import validate_timezone
 
 
@@ -531,8 +531,11 @@ class Signup(models.Model):
     )
     # Someone without an account: a name, an address they confirmed, and the
     # token of the private link (sent to them) where they see and cancel it.
-    guest_name = models.CharField(_("name"), max_length=120, blank=True)
-    guest_email = models.EmailField(_("e-mail address"), blank=True)
+    # Name and address are sealed at rest; the address is compared through
+    # its keyed hash (networks/sealing.py).
+    guest_name = SealedField(_("name"), max_length=120, blank=True)
+    guest_email = SealedField(_("e-mail address"), max_length=254, blank=True)
+    guest_email_hash = LookupHashField(source="guest_email")
     manage_token = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=SignupStatus.choices)
     queued_at = models.DateTimeField(_("signed up"), default=timezone.now)
@@ -566,9 +569,8 @@ class Signup(models.Model):
                 name="one_active_signup_per_person_and_shift",
             ),
             models.UniqueConstraint(
-                Lower("guest_email"),
-                "shift",
-                condition=ACTIVE_SIGNUP & ~Q(guest_email=""),
+                fields=["shift", "guest_email_hash"],
+                condition=ACTIVE_SIGNUP & ~Q(guest_email_hash=""),
                 name="one_active_guest_signup_per_address_and_shift",
             ),
             models.CheckConstraint(
@@ -609,8 +611,8 @@ class GuestSignupRequest(models.Model):
     """
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=120)
-    email = models.EmailField(_("e-mail address"))
+    name = SealedField(_("name"), max_length=120)
+    email = SealedField(_("e-mail address"), max_length=254)
     language = models.CharField(
         max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -627,7 +629,7 @@ class GuestSignupRequest(models.Model):
         verbose_name_plural = _("signups waiting for confirmation")
 
     def __str__(self):
-        return f"{self.email} · {self.shift}"
+        return f"#{self.pk} · {self.shift}"
 
 
 class OrganizerMessage(models.Model):

@@ -25,6 +25,7 @@ from events.models import (
     Signup,
     SignupStatus,
 )
+from networks import sealing
 from networks.geocoding import GeocodeStatus, geocode
 from networks.models import (
     ORGANIZING_ROLES,
@@ -177,7 +178,9 @@ def confirm_guest_signup(*, token: str) -> Signup:
             raise SignupError(_("This link has expired; please sign up again."))
         shift = _open_shift(request.shift_id)
         already = Signup.objects.filter(
-            ACTIVE_SIGNUP, shift=shift, guest_email__iexact=request.email
+            ACTIVE_SIGNUP,
+            shift=shift,
+            guest_email_hash__in=sealing.lookup_hashes(request.email),
         ).exists()
         if already:
             request.delete()

@@ -7,7 +7,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Organizations and networks")
 
     def ready(self):
-        from networks import checks  # noqa: F401 - registers the system checks
+        from networks import sealing  # noqa: F401 - registers the key check
         from networks.mutual_aid import notices as mutual_aid_notices
         from networks.organizations import notices as organization_notices
         from networks.rapid_response import notices as rapid_response_notices

@@ -37,6 +37,28 @@ class Form(forms.Form):
     """The base of the lower layer's forms (the renderer does the rest)."""
 
 
+class EraseForm(Form):
+    """An emergency erase, confirmed by typing the network's name."""
+
+    confirm = forms.CharField(
+        label=_("Type the network's name to confirm"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"].strip()
+        if typed.casefold() != self.name.strip().casefold():
+            raise forms.ValidationError(
+                _("That is not the network's name; nothing was erased.")
+            )
+        return typed
+
+
 class SpamTrap(forms.Form):
     """A field people never see (it is hidden by CSS and skipped by the
     keyboard): automated spam fills it in. Needs no third-party service."""

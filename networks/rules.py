@@ -39,6 +39,16 @@ def check(request, roles: set[str], allowed, *, mfa_roles, template) -> set[str]
     return roles
 
 
+def two_factor_on(user, template: str) -> None:
+    """For what only an admin with two-factor authentication may do (an
+    emergency erase), whatever their role in the network."""
+    if not is_mfa_enabled(user):
+        raise NeedsTwoFactor(template)
+
+
+ERASE_TWO_FACTOR_PAGE = "networks/erase_two_factor.html"
+
+
 def members_only(view):
     """Login required; someone whose role needs 2FA is sent to set it up."""
 

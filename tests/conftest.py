@@ -11,6 +11,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from tests.concurrency import postgres_only
@@ -118,6 +119,8 @@ def workers(transactional_db, broker, sink, tmp_path):
             "EMAIL_PORT": str(sink.port),
             "DEBUG": "false",
             "SECRET_KEY": "worker-under-test",
+            # The workers unseal what the test sealed (an alert's exact place).
+            "SEALING_KEYS": ",".join(django_settings.SEALING_KEYS),
             "NOTIFICATION_SWEEP_SECONDS": "1",
             "NOTIFICATION_LEASE_SECONDS": "4",
             "NOTIFICATION_RETRY_DELAYS": "1",
@@ -142,6 +145,6 @@ def workers(transactional_db, broker, sink, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def aid_key(settings):
-    """A key of the tests' own for sealing mutual-aid contacts."""
-    settings.AID_CONTACT_KEYS = ["mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE="]
+def sealing_key(settings):
+    """A key of the tests' own for sealing personal data."""
+    settings.SEALING_KEYS = ["mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE="]

@@ -17,7 +17,13 @@ PRODUCTION = {
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # A fresh process sees only what a deployment would set.
-    inherited = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    inherited = {
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "SEALING_KEYS",
+        "AID_CONTACT_KEYS",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -104,14 +110,25 @@ def test_no_configuration_means_sqlite_and_an_embedded_broker(tmp_path):
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
 
 
-def test_deploy_check_warns_without_keys_for_mutual_aid_contacts():
+def test_production_refuses_to_start_without_sealing_keys():
     env = {k: v for k, v in PRODUCTION.items() if k != "AID_CONTACT_KEYS"}
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = manage("check", env=env)
     assert result.returncode != 0
-    assert "networks.W001" in result.stderr + result.stdout
+    assert "networks.E002" in result.stderr + result.stdout
 
 
-def test_a_bad_key_for_mutual_aid_contacts_stops_the_app():
+def test_sealing_keys_are_read_under_the_new_name_or_the_old_one():
+    key = PRODUCTION["AID_CONTACT_KEYS"]
+    script = "from django.conf import settings; print(settings.SEALING_KEYS)"
+    env = {k: v for k, v in PRODUCTION.items() if k != "AID_CONTACT_KEYS"}
+    new = manage(
+        "shell", "--no-imports", "-c", script, env={**env, "SEALING_KEYS": key}
+    )
+    old = manage("shell", "--no-imports", "-c", script, env=PRODUCTION)
+    assert new.stdout.strip() == old.stdout.strip() == repr([key])
+
+
+def test_a_bad_sealing_key_stops_the_app():
     result = manage("check", env={**PRODUCTION, "AID_CONTACT_KEYS": "not-a-key"})
     assert result.returncode != 0
     assert "networks.E001" in result.stderr + result.stdout

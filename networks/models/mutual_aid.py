@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.models.notifications import Notification
 from networks.models.organizations import Organization
+from networks.sealing import SealedField
 from networks.validators import validate_timezone
 
 
@@ -156,9 +157,9 @@ class HelpRequest(models.Model):
         _("amount (US$)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     language = models.CharField(_("language to be contacted in"), max_length=8)
-    details = models.TextField(_("details"), max_length=1000, blank=True)
-    # Fernet token (networks/sealing.py); never the readable contact.
-    contact_sealed = models.TextField(blank=True)
+    details = SealedField(_("details"), max_length=1000, blank=True, multiline=True)
+    # Sealed at rest (networks/sealing.py): the row holds only a token.
+    contact = SealedField(_("contact"), max_length=200, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -307,7 +308,7 @@ class Pledge(models.Model):
     (an initial, a group); no name is needed."""
 
     fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="pledges")
-    label = models.CharField(_("label"), max_length=80, blank=True)
+    label = SealedField(_("label"), max_length=80, blank=True)
     amount = models.DecimalField(_("pledged (US$)"), max_digits=10, decimal_places=2)
     paid = models.DecimalField(
         _("paid (US$)"), max_digits=10, decimal_places=2, default=0

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from networks.sealing import LookupHashField, SealedField
+
 
 class SourceKind(models.TextChoices):
     NEWS_REPORT = "news_report", _("News report")
@@ -124,7 +126,9 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("organization"),
     )
-    email = models.EmailField(_("e-mail address"))
+    # Sealed at rest; `email_hash` is what an address is compared with.
+    email = SealedField(_("e-mail address"), max_length=254)
+    email_hash = LookupHashField(source="email")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     token = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -144,7 +148,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return f"{self.email} → {self.organization}"
+        return f"{self.get_role_display()} → {self.organization}"
 
 
 class AuditVerb(models.TextChoices):
@@ -169,6 +173,7 @@ class AuditVerb(models.TextChoices):
     APPROVED = "approved local action", _("approved a local action")
     REJECTED = "rejected local action", _("rejected a local action")
     MESSAGED = "messaged volunteers", _("wrote to the volunteers")
+    ERASED = "erased network data", _("erased a network's sensitive data")
 
 
 class AuditEntry(models.Model):

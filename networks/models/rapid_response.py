@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.models.notifications import Notification
 from networks.models.organizations import Organization
+from networks.sealing import SealedField
 from networks.validators import validate_timezone
 
 
@@ -282,7 +283,8 @@ class Report(models.Model):
     """A report of enforcement activity. No account, name or IP address.
 
     Public: kind, neighbourhood, city, the hour. Network members with a role:
-    the exact place (`location`). Dispatchers only: `contact`.
+    the exact place (`location`). Dispatchers only: `contact`. The contact,
+    the exact place and the description are sealed at rest (networks/sealing.py).
     """
 
     network = models.ForeignKey(
@@ -291,13 +293,15 @@ class Report(models.Model):
     kind = models.CharField(
         _("what was seen"), max_length=20, choices=ActivityKind.choices
     )
-    description = models.TextField(_("what happened"), max_length=3000, blank=True)
+    description = SealedField(
+        _("what happened"), max_length=3000, blank=True, multiline=True
+    )
     seen_at = models.DateTimeField(_("when"))
-    location = models.CharField(_("exact place"), max_length=300, blank=True)
+    location = SealedField(_("exact place"), max_length=300, blank=True)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=120, blank=True)
     city = models.CharField(_("city"), max_length=120)
     zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    contact = SealedField(_("contact"), max_length=200, blank=True)
     language = models.CharField(
         _("language"),
         max_length=8,
@@ -497,7 +501,7 @@ class ReportNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    text = models.TextField(_("note"), max_length=3000)
+    text = SealedField(_("note"), max_length=3000, multiline=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

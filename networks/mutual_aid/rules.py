@@ -34,8 +34,8 @@ from networks.models.mutual_aid import (
     Pledge,
 )
 from networks.organizations.selectors import is_admin
+from networks.rules import ERASE_TWO_FACTOR_PAGE, check, roles_in, two_factor_on
 from networks.rules import NeedsTwoFactor as NeedsTwoFactor
-from networks.rules import check, roles_in
 from networks.rules import members_only as members_only
 from networks.rules import public as public
 
@@ -175,3 +175,11 @@ def member_for_admin(request, slug: str, member_id: int) -> AidMember:
     member = get_object_or_404(AidMember, network=found, pk=member_id)
     member.network = found
     return member
+
+
+def network_for_erasing(request, slug: str) -> AidNetwork:
+    """An emergency erase: the organization's admins, with two-factor
+    authentication on (NeedsTwoFactor otherwise); anyone else gets 404."""
+    found = network_for_admin(request, slug)
+    two_factor_on(request.user, ERASE_TWO_FACTOR_PAGE)
+    return found

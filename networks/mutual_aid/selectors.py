@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from networks import sealing
 from networks.models.mutual_aid import (
     AidMember,
     AidNetwork,
@@ -56,7 +55,7 @@ def helper_people(network: AidNetwork) -> QuerySet:
 def contact_of(help_request: HelpRequest) -> str:
     """The readable contact. Only for coordinators and the helper who holds
     the request: the rules that hand out such a request say who that is."""
-    return sealing.unseal(help_request.contact_sealed)
+    return help_request.contact
 
 
 # Requests.

@@ -15,8 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from networks import sealing
-from networks.models import NotificationKind
+from networks.models import AuditVerb, NotificationKind
 from networks.models.mutual_aid import (
     MONEY_KINDS,
     OVER,
@@ -31,7 +30,7 @@ from networks.models.mutual_aid import (
     RequestStatus,
 )
 from networks.mutual_aid import selectors
-from networks.organizations.services import unique_slug
+from networks.organizations.services import record, unique_slug
 from networks.outbox import services as outbox
 
 
@@ -87,7 +86,7 @@ def submit_request(*, network: AidNetwork, values: dict, contact: str) -> HelpRe
         help_request.amount = None
     if not contact.strip():
         raise AidError(_("Give a way to reach you."))
-    help_request.contact_sealed = sealing.seal(contact.strip())
+    help_request.contact = contact.strip()
     help_request.full_clean()
     help_request.save()
     return help_request
@@ -294,3 +293,25 @@ def _purge(network: AidNetwork, before) -> int:
         AidCount.objects.filter(pk=count.pk).update(count=F("count") + n)
     HelpRequest.objects.filter(pk__in=[row["pk"] for row in done]).delete()
     return len(done)
+
+
+@transaction.atomic
+def erase_sensitive_data(*, network: AidNetwork, actor) -> dict[str, int]:
+    """Erase at once what could expose anyone who asked for help or gave:
+    every request's contact and details, and the pledges' labels. Requests
+    stay as counts by kind, urgency, area and status. The audit log records
+    who did it and the counts, nothing else."""
+    counts = {
+        "requests": HelpRequest.objects.filter(network=network).update(
+            contact="", details=""
+        ),
+        "pledges": Pledge.objects.filter(fund__network=network).update(label=""),
+    }
+    record(
+        organization=network.organization,
+        actor=actor,
+        verb=AuditVerb.ERASED,
+        subject=network.name,
+        changes=counts,
+    )
+    return counts

@@ -41,6 +41,7 @@ urlpatterns = [
     path("<slug:slug>/setup/", views.setup, name="setup"),
     path("<slug:slug>/setup/network/", views.setup_network, name="setup-network"),
     path("<slug:slug>/setup/roles/", views.role_give, name="role-give"),
+    path("<slug:slug>/setup/erase/", views.setup_erase, name="setup-erase"),
     path(
         "<slug:slug>/setup/roles/<int:member_id>/remove/",
         views.role_remove,

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from networks import sealing
 from networks.models import (
     AuditEntry,
     AuditVerb,
@@ -171,7 +172,8 @@ def invite(
         organization=organization,
         actor=actor,
         verb=AuditVerb.INVITED,
-        subject=invitation.email,
+        # The address is sealed in the invitation; the log names no one.
+        subject=invitation.get_role_display(),
         changes={"role": [None, role]},
     )
     language = language or translation.get_language() or settings.LANGUAGE_CODE
@@ -192,12 +194,13 @@ def accept_invitation(*, token: str, user) -> Membership:
     if invitation.expires_at < timezone.now():
         raise InvitationError(_("This invitation has expired; ask for a new one."))
     verified = {
-        address.lower()
+        digest
         for address in user.emailaddress_set.filter(verified=True).values_list(
             "email", flat=True
         )
+        for digest in sealing.lookup_hashes(address)
     }
-    if invitation.email not in verified:
+    if invitation.email_hash not in verified:
         raise InvitationError(
             _("This invitation is for %(email)s; log in with that verified address.")
             % {"email": invitation.email}

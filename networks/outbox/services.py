@@ -35,6 +35,7 @@ to fold duplicates.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -47,6 +48,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from networks import sealing
 from networks.models import Heartbeat, Notification, NotificationState
 from networks.outbox.channels import (
     Channel,
@@ -86,6 +88,9 @@ WORKER_LOST = gettext_noop("The worker stopped while sending; it will be sent ag
 WORKER_LOST_TOO_OFTEN = gettext_noop(
     "The worker stopped while sending, too many times."
 )
+
+# The address was sealed under a key that has been destroyed.
+ADDRESS_ERASED = gettext_noop("The address was erased; nothing was sent.")
 
 
 class NotNeeded(Exception):
@@ -313,6 +318,8 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
         if target is None:
             raise NotNeeded(TARGET_GONE)
         message = _renderers[row.kind](row, target, memo)
+        if isinstance(message.to, sealing.Unreadable):
+            raise NotNeeded(ADDRESS_ERASED)
         if not has_channel(message.channel):
             raise ValueError(f"no channel {message.channel!r}")
     except NotNeeded as reason:
@@ -331,9 +338,18 @@ def _deliver_one(row, targets, memo, opened, claim) -> str:
         permanent = channel.is_permanent(error)
         if not permanent:
             channel.close()  # the next row starts afresh
-        return _failed(mine, row, channel.describe(error), permanent=permanent)
+        reason = _without(message.to, channel.describe(error))
+        return _failed(mine, row, reason, permanent=permanent)
     mine.update(state=State.SENT, sent_at=timezone.now(), last_error="")
     return "sent"
+
+
+def _without(address: str, reason: str) -> str:
+    """A mail server's answer often repeats the address; the row keeps the
+    answer, not the address (a guest's is sealed everywhere else)."""
+    if not address:
+        return reason
+    return re.sub(re.escape(address), "<recipient>", reason, flags=re.IGNORECASE)
 
 
 def preview(row: Notification) -> Message:

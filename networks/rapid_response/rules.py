@@ -17,7 +17,8 @@ The views call a rule first, then the service it guards:
   `submit_report` for a hotline call (intake);
 - the responder alerted, and nobody else: `answer_alert`;
 - the organization's admins: `create_network`, `update_network`,
-  `record_training`, `give_role`, `remove_role`;
+  `record_training`, `give_role`, `remove_role`; with two-factor
+  authentication on, `erase_sensitive_data`;
 - nobody (the periodic tasks): `escalate`, `apply_retention`.
 """
 
@@ -38,8 +39,8 @@ from networks.models.rapid_response import (
     ResponseRole,
 )
 from networks.organizations.selectors import is_admin
+from networks.rules import ERASE_TWO_FACTOR_PAGE, check, roles_in, two_factor_on
 from networks.rules import NeedsTwoFactor as NeedsTwoFactor
-from networks.rules import check, roles_in
 from networks.rules import members_only as members_only
 from networks.rules import public as public
 
@@ -165,4 +166,12 @@ def network_for_admin(request, slug: str) -> ResponseNetwork:
     found = network(slug)
     if not is_admin(request.user, found.organization):
         raise Http404
+    return found
+
+
+def network_for_erasing(request, slug: str) -> ResponseNetwork:
+    """An emergency erase: the organization's admins, with two-factor
+    authentication on (NeedsTwoFactor otherwise); anyone else gets 404."""
+    found = network_for_admin(request, slug)
+    two_factor_on(request.user, ERASE_TWO_FACTOR_PAGE)
     return found

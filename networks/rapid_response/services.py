@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from networks.models import NotificationKind
+from networks.models import AuditVerb, NotificationKind
 from networks.models.rapid_response import (
     ROLE_TRAINING,
     Alert,
@@ -38,7 +38,7 @@ from networks.models.rapid_response import (
     Training,
     Verification,
 )
-from networks.organizations.services import unique_slug
+from networks.organizations.services import record, unique_slug
 from networks.outbox import services as outbox
 
 
@@ -474,3 +474,53 @@ def apply_retention(*, now=None) -> dict[str, int]:
             status=ReportStatus.CLOSED, coarsened_at__isnull=True
         ).update(location="", coarsened_at=now)
     return {"reports": deleted, "contacts": contacts, "places": coarsened}
+
+
+# Emergency erase.
+
+# Timeline steps whose detail is data (a method, "tier:count", field names);
+# the others hold the note a person typed.
+_STRUCTURED_STEPS = [
+    Step.RECEIVED,
+    Step.VERIFIED,
+    Step.ALERTED,
+    Step.NOBODY_LEFT,
+    Step.CONFIRMED,
+    Step.OUTCOME,
+]
+
+
+@transaction.atomic
+def erase_sensitive_data(*, network: ResponseNetwork, actor) -> dict[str, int]:
+    """Erase at once what could expose anyone in the network's reports: the
+    contacts, exact places, descriptions, photos (the files too, once this
+    commits), notes and the notes typed into verifications and status
+    changes. The reports stay, as counts by kind, area, hour and status. The
+    audit log records who did it and the counts, nothing else."""
+    now = timezone.now()
+    reports = Report.objects.filter(network=network)
+    photos = list(ReportPhoto.objects.filter(report__network=network))
+    ReportPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
+    for photo in photos:
+        transaction.on_commit(lambda p=photo: p.image.delete(save=False))
+    notes, _ = ReportNote.objects.filter(report__network=network).delete()
+    Verification.objects.filter(report__network=network).update(note="")
+    TimelineEntry.objects.filter(report__network=network).exclude(
+        what__in=_STRUCTURED_STEPS
+    ).update(detail="")
+    counts = {
+        "reports": reports.update(
+            contact="", location="", description="", contact_purged_at=now
+        ),
+        "photos": len(photos),
+        "notes": notes,
+    }
+    reports.filter(coarsened_at__isnull=True).update(coarsened_at=now)
+    record(
+        organization=network.organization,
+        actor=actor,
+        verb=AuditVerb.ERASED,
+        subject=network.name,
+        changes=counts,
+    )
+    return counts

@@ -32,6 +32,7 @@ urlpatterns = [
         name="setup-training",
     ),
     path("<slug:slug>/setup/roles/", views.setup_role_give, name="setup-role-give"),
+    path("<slug:slug>/setup/erase/", views.setup_erase, name="setup-erase"),
     path(
         "<slug:slug>/setup/roles/remove/",
         views.setup_role_remove,

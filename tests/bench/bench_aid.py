@@ -22,9 +22,7 @@ import time
 
 import harness  # noqa: E402 - this folder is on the path
 
-os.environ.setdefault(
-    "AID_CONTACT_KEYS", "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE="
-)
+os.environ.setdefault("SEALING_KEYS", "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=")
 harness.setup_django()
 
 from allauth.mfa.models import Authenticator  # noqa: E402
@@ -33,7 +31,6 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from networks import sealing  # noqa: E402
 from networks.models.mutual_aid import (  # noqa: E402
     AidKind,
     AidOffer,
@@ -76,7 +73,7 @@ def network_of(tag: str, requests: int, offers: int):
         )
         for i in range(offers)
     )
-    sealed = sealing.seal("+1 312 555 0100")
+    contact = "+1 312 555 0100"
     now = timezone.now()
     HelpRequest.objects.bulk_create(
         HelpRequest(
@@ -85,7 +82,7 @@ def network_of(tag: str, requests: int, offers: int):
             urgency=Urgency.WEEK,
             zip_code=pick(ZIPS),
             language=pick(LANGUAGES),
-            contact_sealed=sealed,
+            contact=contact,
             status=RequestStatus.OPEN,
             published_at=now,
         )
