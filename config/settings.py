@@ -65,7 +65,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "organizer.invalid")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin asks staff for two-factor authentication (networks/admin_site.py).
+    "networks.apps.TwoFactorAdminConfig",
     # Django's own form widget templates, for the site's form renderer.
     "django.forms",
     "django.contrib.auth",
