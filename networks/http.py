@@ -4,6 +4,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 
 def private(response):
@@ -20,3 +21,18 @@ def client_key(request) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256
     ).hexdigest()
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a path is never a real address: refuse it (400)
+    before a view hands it to the database, which cannot hold it in text.
+    Query and form values go through forms, whose fields already refuse it
+    with a message (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise BadRequest("NUL character in the path")
+        return self.get_response(request)
