@@ -219,6 +219,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
+# Signing up with a known address takes as long as with a new one.
+ACCOUNT_FORMS = {"signup": "networks.accounts.SignupForm"}
 # A one-time code by e-mail instead of a password, for those who prefer it.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Organizer] "
