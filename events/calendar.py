@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import icalendar
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration, vGeo
+from icalendar import vDuration, vGeo
 
 from events.display import turnout
 from events.models import (
@@ -43,9 +44,41 @@ from events.models import (
 PRODID = "-//Organizer//Actions and days of action//EN"
 # Part of every feed's ETag and cache key: raise it whenever what these
 # functions emit changes, so that caches and clients fetch the new form.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 REFRESH = dt.timedelta(hours=1)
 DEFAULT_DURATION = dt.timedelta(hours=2)
+
+
+# Text may come from anyone (a feed's name is built from its query, titles
+# from organizers' forms). RFC 5545 text holds no control characters but tab,
+# and icalendar refuses a line break in a one-line property: so one-line
+# properties get spaces for them, and descriptions keep only their line breaks.
+CONTROLS = dict.fromkeys([*range(9), *range(10, 32), 127], " ")
+MULTILINE = {"DESCRIPTION", "X-WR-CALDESC"}
+ONE_LINE = {"SUMMARY", "LOCATION", "X-WR-CALNAME", "CATEGORIES"}
+
+
+def clean_text(name: str, value):
+    if isinstance(value, list):
+        return [clean_text(name, item) for item in value]
+    if not isinstance(value, str):
+        return value
+    lines = value.replace("\r\n", "\n").split("\n")
+    if name.upper() in MULTILINE:
+        return "\n".join(line.translate(CONTROLS) for line in lines)
+    if name.upper() in ONE_LINE:
+        return " ".join(lines).translate(CONTROLS)
+    return value
+
+
+class Event(icalendar.Event):
+    def add(self, name, value, *args, **kwargs):
+        super().add(name, clean_text(name, value), *args, **kwargs)
+
+
+class Calendar(icalendar.Calendar):
+    def add(self, name, value, *args, **kwargs):
+        super().add(name, clean_text(name, value), *args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -400,7 +400,8 @@ def render_request(
         context = {
             "language": request.language,
             "subject": subject,
-            "name": request.name,
+            # Not the typed name: the address is not confirmed yet, and the
+            # mail says only what the app wrote, not what anyone typed.
             "action": action,
             "shift": shift,
             "when": shift_when(shift),

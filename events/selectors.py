@@ -118,7 +118,7 @@ def campaigns_with_counts() -> QuerySet[Campaign]:
                 actions__campaign_review=CampaignReview.APPROVED,
             ),
         )
-    )
+    ).order_by(F("date").desc(nulls_last=True), "name", "pk")  # GROUP BY drops Meta
 
 
 def organizations_with_counts() -> QuerySet[Organization]:

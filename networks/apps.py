@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class NetworksConfig(AppConfig):
+    default = True
     name = "networks"
     verbose_name = _("Organizations and networks")
 
@@ -15,3 +17,10 @@ class NetworksConfig(AppConfig):
         organization_notices.register()
         rapid_response_notices.register()
         mutual_aid_notices.register()
+
+
+class TwoFactorAdminConfig(admin_apps.AdminConfig):
+    """Django's admin on a site that asks staff for two-factor authentication."""
+
+    default = False
+    default_site = "networks.admin_site.TwoFactorAdminSite"

@@ -148,3 +148,17 @@ def workers(transactional_db, broker, sink, tmp_path):
 def sealing_key(settings):
     """A key of the tests' own for sealing personal data."""
     settings.SEALING_KEYS = ["mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE="]
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's superuser, with the two-factor device the admin asks for."""
+    from allauth.mfa.models import Authenticator
+
+    user = django_user_model.objects.create_superuser(
+        "admin", "admin@example.com", "password"
+    )
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    return user

@@ -10,6 +10,7 @@ from events.models import Action
 from events.seeding import load_seeds
 from events.services import sign_up
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
+from tests.networks.response_world import with_mfa
 
 pytestmark = pytest.mark.django_db
 # The shift inline's management form, with no shifts.
@@ -40,7 +41,7 @@ def staff(client):
     user = get_user_model().objects.create_superuser(
         "staff", "staff@example.org", "a-long-password-1"
     )
-    client.force_login(user)
+    client.force_login(with_mfa(user))
     return client
 
 
@@ -172,3 +173,49 @@ def test_the_admin_keeps_capacity_rules_for_shifts(staff):
     assert "cancel their signups first" in deleted.content.decode()
     shift.refresh_from_db()
     assert shift.places == 2
+
+
+def test_it_asks_staff_without_two_factor_to_set_it_up(client):
+    UserFactory(email="guest-list@example.org")
+    user = get_user_model().objects.create_superuser(
+        "staff", "staff@example.org", "a-long-password-1"
+    )
+    client.force_login(user)
+
+    pages = [client.get(url) for url in ("/admin/", "/admin/auth/user/")]
+
+    assert [page.status_code for page in pages] == [403, 403]
+    assert all("guest-list@example.org" not in p.content.decode() for p in pages)
+    assert "Two-factor authentication needed" in pages[1].content.decode()
+    client.force_login(with_mfa(user))
+    listing = client.get("/admin/auth/user/")
+    assert listing.status_code == 200
+    assert "guest-list@example.org" in listing.content.decode()
+
+
+def test_it_logs_staff_in_through_the_sites_login_which_asks_the_second_factor(
+    client,
+):
+    get_user_model().objects.create_superuser(
+        "staff", "staff@example.org", "a-long-password-1"
+    )
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "staff", "password": "a-long-password-1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_lets_staff_without_two_factor_log_out(client):
+    user = get_user_model().objects.create_superuser(
+        "staff", "staff@example.org", "a-long-password-1"
+    )
+    client.force_login(user)
+
+    client.post("/admin/logout/")
+
+    assert "_auth_user_id" not in client.session

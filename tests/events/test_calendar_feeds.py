@@ -454,3 +454,29 @@ def test_the_list_offers_a_subscription_to_exactly_its_filters(client):
         in html
     )
     assert "page=2" not in html.split("webcal://")[1].split('"')[0]
+
+
+def test_line_breaks_and_control_characters_in_a_feeds_name_stay_text(client):
+    timed_action()
+
+    response = client.get("/feeds/actions.ics", {"q": "a\r\nX:1\x07"})
+
+    assert response.status_code == 200
+    first, _ = parse(response.content)
+    assert str(first["x-wr-calname"]) == "Actions: a X:1 "
+    assert b"\r\nX:1" not in response.content
+    assert b"\x07" not in response.content
+
+
+def test_control_characters_in_an_actions_text_stay_out_of_its_calendar(client):
+    action = ActionFactory(
+        title="Vigil\x0b at\r\nthe court", description="One\r\ntwo\x1b three"
+    )
+
+    content = client.get(f"/actions/{action.slug}/calendar.ics").content
+
+    first, second = parse(content)
+    event = first.walk("VEVENT")[0]
+    assert str(event["summary"]) == "Vigil  at the court"
+    assert str(event["description"]).startswith("One\ntwo  three")
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", content)

@@ -13,7 +13,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from events import services
+from events import notices, services
 from events.models import GuestSignupRequest, Signup, SignupStatus
 from networks.models import Notification, NotificationKind, NotificationState
 from networks.outbox import services as outbox
@@ -72,8 +72,27 @@ def test_it_is_a_row_sent_right_after_the_request_commits(
     assert mail.to == ["rosa@example.org"]
     assert mail.subject == "[Organizer] Confirm your signup: Vigil at the courthouse"
     assert mail.message_id == outbox.message_id(row)
-    assert "Hello Rosa," in mail.text
+    assert mail.text.startswith("Hello,\r\n")
     assert link_in(mail.text) == f"/signups/confirm/{request.token}/"
+
+
+def test_it_does_not_repeat_what_the_guest_typed_to_an_unconfirmed_address(
+    sink, django_capture_on_commit_callbacks
+):
+    typed = "You won! Claim your prize at http://prize.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_guest_signup(
+            shift_id=ShiftFactory().pk,
+            name=typed,
+            email="someone@example.org",
+            language="en",
+        )
+
+    [mail] = sink.received
+    html = notices.render_request(Notification.objects.get(), request, {}).html
+    assert "prize" not in mail.text
+    assert "prize" not in html
+    assert mail.text.startswith("Hello,\r\n")
 
 
 def test_the_row_holds_no_link(django_capture_on_commit_callbacks):
@@ -94,7 +113,7 @@ def test_a_spanish_guest_gets_it_in_spanish(sink, django_capture_on_commit_callb
 
     [mail] = sink.received
     assert mail.subject == "[Organizer] Confirme su inscripción: Vigilia"
-    assert mail.text.startswith("Hola, Rosa:")
+    assert "Rosa" not in mail.text
     assert "\nTurno: " in mail.text
     assert link_in(mail.text) == f"/es/signups/confirm/{request.token}/"
 
