@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the client's address or scheme.
+    "networks.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -300,8 +302,25 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies (load balancer, Caddy, nginx) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed: addresses or networks, comma-separated, or
+# "*" for any peer (only when nothing but the proxy can reach the app).
+# networks/proxies.py removes both headers from every other peer, so the
+# scheme header below is safe to name always. BEHIND_TLS_PROXY=true, the older
+# switch, still means "*".
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", ["*"] if env_bool("BEHIND_TLS_PROXY", False) else []
+)
+try:
+    from networks.proxies import parse as _parse_proxies
+
+    _parse_proxies(tuple(TRUSTED_PROXIES))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must be addresses or networks (like 10.0.0.0/8) "
+        f"separated by commas, or *: {error}"
+    ) from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
