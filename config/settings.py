@@ -55,6 +55,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = development_secret_key()
 
+# Rotating SECRET_KEY: the old key goes here (comma-separated) for as long as
+# sessions and links signed with it should still be honoured.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
@@ -194,6 +198,9 @@ NOTIFICATION_RETRY_DELAYS = [
     )
 ]
 NOTIFICATIONS_KICK = env_bool("NOTIFICATIONS_KICK", True)
+# /healthz/ready names the outbox "lagging" when the oldest due notification
+# has waited longer than this (it stays ready: see networks/outbox/views.py).
+OUTBOX_LAG_LIMIT_SECONDS = int(os.environ.get("OUTBOX_LAG_LIMIT_SECONDS", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -321,6 +328,8 @@ except ValueError as error:
         f"separated by commas, or *: {error}"
     ) from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks come from the load balancer or the kubelet over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

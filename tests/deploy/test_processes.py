@@ -2,6 +2,7 @@
 starts too; and the web process, for real, behind a proxy it trusts."""
 
 import http.client
+import json
 import os
 import signal
 import subprocess
@@ -87,18 +88,13 @@ def web(tmp_path):
         start_new_session=True,
     )
     try:
-        wait_for(
-            lambda: get(port, "/actions/", **PROXIED)[0] == 200, timeout=60, what="web"
-        )
+        wait_for(lambda: get(port, "/healthz/live")[0] == 200, timeout=60, what="web")
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
         print((tmp_path / "web.log").read_text()[-3000:])
-
-
-PROXIED = {"X-Forwarded-Proto": "https"}
 
 
 def get(port: int, path: str, **headers):
@@ -113,8 +109,10 @@ def get(port: int, path: str, **headers):
 
 
 def test_behind_its_tls_proxy_the_web_process_answers_instead_of_redirecting(web):
-    proxied = get(web, "/actions/", **PROXIED)
+    proxied = get(web, "/actions/", **{"X-Forwarded-Proto": "https"})
     plain = get(web, "/actions/")
 
     assert proxied[0] == 200
     assert (plain[0], plain[1]["location"]) == (301, "https://organizer.test/actions/")
+    ready = get(web, "/healthz/ready")
+    assert (ready[0], json.loads(ready[2])["database"]) == (200, "ok")
