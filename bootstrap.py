@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import importlib.util
 import os
 import shutil
 import signal
@@ -102,30 +103,32 @@ def run(python: str) -> int:
     manage(python, "migrate", "--noinput", env=env)
     manage(python, "collectstatic", "--noinput", "--verbosity", "0", env=env)
     manage(python, "load_seeds", env=env)
-    bin_dir = VENV / "bin"
-    commands = {
-        "web": [
-            str(bin_dir / "waitress-serve"),
-            f"--listen=127.0.0.1:{port}",
-            "config.wsgi:application",
-        ],
-        "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "-l", "info"],
-        "beat": [
-            str(bin_dir / "celery"),
-            "-A",
-            "config",
-            "beat",
-            "-l",
-            "info",
-            "-s",
-            str(ROOT / ".local" / "celerybeat-schedule"),
-        ],
-    }
+    # The same commands the image runs (deploy/processes.py), sized for a
+    # laptop and reachable from this machine only.
+    env.setdefault("HOST", "127.0.0.1")
+    env.setdefault("WEB_CONCURRENCY", "1")
+    env.setdefault("BEAT_SCHEDULE", str(ROOT / ".local" / "celerybeat-schedule"))
+    commands = process_commands(env)
     processes = {
         name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in commands.items()
     }
     print(f"\n  The app is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n")
     return supervise(processes)
+
+
+def process_commands(env: dict[str, str]) -> dict[str, list[str]]:
+    """web, worker and beat, as deploy/processes.py defines them (loaded from
+    its file: it needs only the standard library)."""
+    spec = importlib.util.spec_from_file_location(
+        "processes", ROOT / "deploy" / "processes.py"
+    )
+    processes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(processes)
+    bin_dir = VENV / "bin"
+    return {
+        kind: [arg for arg in processes.command(kind, env, bin_dir) if arg]
+        for kind in ("web", "worker", "beat")
+    }
 
 
 def supervise(processes: dict[str, subprocess.Popen]) -> int:

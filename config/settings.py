@@ -56,6 +56,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = development_secret_key()
 
+# Rotating SECRET_KEY: the old key goes here (comma-separated) for as long as
+# sessions and links signed with it should still be honoured.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
@@ -86,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the client's address or scheme.
+    "networks.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL in a path is refused (400) before it reaches a view.
     "networks.http.RefuseNulMiddleware",
@@ -200,6 +206,9 @@ NOTIFICATION_RETRY_DELAYS = [
     )
 ]
 NOTIFICATIONS_KICK = env_bool("NOTIFICATIONS_KICK", True)
+# /healthz/ready names the outbox "lagging" when the oldest due notification
+# has waited longer than this (it stays ready: see networks/outbox/views.py).
+OUTBOX_LAG_LIMIT_SECONDS = int(os.environ.get("OUTBOX_LAG_LIMIT_SECONDS", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -313,8 +322,27 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies (load balancer, Caddy, nginx) whose X-Forwarded-For and
+# X-Forwarded-Proto are believed: addresses or networks, comma-separated, or
+# "*" for any peer (only when nothing but the proxy can reach the app).
+# networks/proxies.py removes both headers from every other peer, so the
+# scheme header below is safe to name always. BEHIND_TLS_PROXY=true, the older
+# switch, still means "*".
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", ["*"] if env_bool("BEHIND_TLS_PROXY", False) else []
+)
+try:
+    from networks.proxies import parse as _parse_proxies
+
+    _parse_proxies(tuple(TRUSTED_PROXIES))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must be addresses or networks (like 10.0.0.0/8) "
+        f"separated by commas, or *: {error}"
+    ) from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks come from the load balancer or the kubelet over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Scripts and styles come only from our static files: no inline script or

@@ -2,11 +2,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from networks.outbox.views import healthz
+from networks.outbox.views import healthz, live, ready
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz-live"),
+    path("healthz/ready", ready, name="healthz-ready"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
