@@ -88,8 +88,10 @@ def broker():
         pytest.skip("needs Redis (set REDIS_URL) for a real Celery broker")
     import redis
 
+    # Database 15 unless TEST_BROKER_DB says another (several checkouts on
+    # one machine each take their own: the fixture empties it).
     parts = urlsplit(url)
-    url = urlunsplit(parts._replace(path="/15"))
+    url = urlunsplit(parts._replace(path="/" + os.environ.get("TEST_BROKER_DB", "15")))
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield url, client
