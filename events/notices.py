@@ -20,7 +20,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -72,9 +72,21 @@ def _row(signup: Signup, kind: str, **fields) -> Notification:
 
 
 def signed_up(signup: Signup) -> None:
-    """A confirmation (place or waitlist) and, with a place, the reminders."""
-    outbox.add([_row(signup, Kind.CONFIRMATION)])
-    schedule_reminders([signup])
+    """A confirmation (place or waitlist) and, with a place, the reminders.
+
+    For a signup just made, inside the transaction that holds its shift's
+    lock: a new signup has no reminders yet, so one INSERT writes every row
+    (no reading first), and the mail goes after the commit, from a worker.
+    """
+    outbox.add(
+        [
+            _row(signup, Kind.CONFIRMATION),
+            *(
+                _reminder(signup, minutes, due, key)
+                for key, (_, minutes, due) in _wanted([signup]).items()
+            ),
+        ]
+    )
 
 
 def promoted(signups: list[Signup]) -> None:
@@ -103,19 +115,7 @@ def schedule_reminders(signups, *, now=None) -> None:
     signups = list(signups)
     if not signups:
         return
-    now = now or timezone.now()
-    wanted: dict[str, tuple[Signup, int, dt.datetime]] = {}
-    for signup in signups:
-        action = signup.shift.action
-        if (
-            signup.status != SignupStatus.CONFIRMED
-            or action.status != ActionStatus.PUBLISHED
-        ):
-            continue
-        for minutes in action.reminder_offsets:
-            due = signup.shift.starts_at - dt.timedelta(minutes=minutes)
-            if due > now:
-                wanted[reminder_key(signup, minutes)] = (signup, minutes, due)
+    wanted = _wanted(signups, now=now)
     existing = Notification.objects.filter(
         outbox.about(signups), kind=Kind.REMINDER
     ).only("pk", "key", "state")
@@ -132,10 +132,32 @@ def schedule_reminders(signups, *, now=None) -> None:
     )
     outbox.drop(Q(pk__in=stale), REMINDER_MOVED)
     outbox.add(
-        [
-            _row(signup, Kind.REMINDER, due_at=due, key=key, payload={"minutes": m})
-            for key, (signup, m, due) in wanted.items()
-        ]
+        [_reminder(signup, m, due, key) for key, (signup, m, due) in wanted.items()]
+    )
+
+
+def _wanted(signups, *, now=None) -> dict[str, tuple[Signup, int, dt.datetime]]:
+    """The reminders `signups` should have, by key: one per offset still ahead,
+    for confirmed signups of published actions."""
+    now = now or timezone.now()
+    wanted = {}
+    for signup in signups:
+        action = signup.shift.action
+        if (
+            signup.status != SignupStatus.CONFIRMED
+            or action.status != ActionStatus.PUBLISHED
+        ):
+            continue
+        for minutes in action.reminder_offsets:
+            due = signup.shift.starts_at - dt.timedelta(minutes=minutes)
+            if due > now:
+                wanted[reminder_key(signup, minutes)] = (signup, minutes, due)
+    return wanted
+
+
+def _reminder(signup: Signup, minutes: int, due, key: str) -> Notification:
+    return _row(
+        signup, Kind.REMINDER, due_at=due, key=key, payload={"minutes": minutes}
     )
 
 
@@ -335,7 +357,6 @@ def _lead(row: Notification, signup: Signup, memo: dict) -> tuple[str, str]:
 def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
     _check_needed(row, signup)
     shift = signup.shift
-    action = shift.action
     language = language_of(signup)
     with translation.override(language):
         subject, lead = _lead(row, signup, memo)
@@ -346,14 +367,35 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
             manage = _url("guest-signup", token=signup.manage_token)
             preferences = manage + "#preferences"
         context = {
+            **_about_shift(shift, language, memo),
             "kind": row.kind,
             "language": language,
             "subject": subject,
             "lead": lead,
             "name": signup.person_name,
+            "status": signup.get_status_display(),
+            "manage_url": manage,
+            "preferences_url": preferences,
+            "cancelled": row.kind == Kind.CANCELLED,
+        }
+        text, html = _templates(memo, "events/email/notice")
+        return outbox.Message(
+            to=signup.contact_email,
+            subject=subject,
+            text=text.render(context),
+            html=html.render(context),
+        )
+
+
+def _about_shift(shift: Shift, language: str, memo: dict) -> dict:
+    """What every message about `shift` in `language` says, worked out once
+    per delivery task (a batch of reminders is mostly a few shifts)."""
+    key = ("shift", shift.pk, language)
+    if key not in memo:
+        action = shift.action
+        memo[key] = {
             "action": action,
             "shift": shift,
-            "status": signup.get_status_display(),
             "when": shift_when(shift),
             "action_when": action_when(action),
             "place": _place(action),
@@ -362,16 +404,16 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
             "google_url": google_calendar_url(action, settings.SITE_URL)
             if action.starts_at or action.start_date
             else "",
-            "manage_url": manage,
-            "preferences_url": preferences,
-            "cancelled": row.kind == Kind.CANCELLED,
         }
-        return outbox.Message(
-            to=signup.contact_email,
-            subject=subject,
-            text=render_to_string("events/email/notice.txt", context),
-            html=render_to_string("events/email/notice.html", context),
-        )
+    return memo[key]
+
+
+def _templates(memo: dict, name: str):
+    """The text and HTML templates `name`, looked up once per delivery task."""
+    key = ("templates", name)
+    if key not in memo:
+        memo[key] = (get_template(f"{name}.txt"), get_template(f"{name}.html"))
+    return memo[key]
 
 
 def _place(action: Action) -> str:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formatdate
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 from networks.models import Notification
+
+# SMTP wants CRLF line ends; smtplib fixes them only in text, not in bytes.
+SMTP = compat32.clone(linesep="\r\n")
 
 
 @dataclass
@@ -52,12 +61,24 @@ class Channel:
 
 
 class EmailChannel(Channel):
-    """Django's default mailer (SMTP in production), one connection a task."""
+    """Django's default mailer (SMTP in production), one connection a task.
+
+    Over SMTP the message is written with the standard library's MIME classes
+    (`email.mime`, the compat32 policy) and handed to the mailer's open
+    connection: Django's own `EmailMessage` builds every header through the
+    modern `email` policy, which took a third of the time of each reminder
+    (the profile is in the README's benchmarks). Other mailers (the console
+    in development, memory in tests) get Django's message.
+    """
 
     def __init__(self):
         self.mailer = mailers.default
+        self.smtp = isinstance(self.mailer, SmtpBackend)
+        self.sender = None
 
     def send(self, row, message):
+        if self.smtp:
+            return self._send_smtp(row, message)
         email = EmailMultiAlternatives(
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + message.subject,
             body=message.text,
@@ -68,6 +89,27 @@ class EmailChannel(Channel):
             email.attach_alternative(message.html, "text/html")
         self.mailer.open()  # a no-op while the connection is open
         self.mailer.send_messages([email])
+
+    def _send_smtp(self, row, message):
+        if self.sender is None:
+            self.sender = self.mailer.prep_address(settings.DEFAULT_FROM_EMAIL)
+        to = self.mailer.prep_address(message.to)  # ValueError: cannot be written
+        text = MIMEText(message.text, "plain", "utf-8")
+        if message.html:
+            mime = MIMEMultipart("alternative")
+            mime.attach(text)
+            mime.attach(MIMEText(message.html, "html", "utf-8"))
+        else:
+            mime = text
+        mime["Subject"] = _header(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + message.subject
+        )
+        mime["From"] = _header(settings.DEFAULT_FROM_EMAIL)
+        mime["To"] = to
+        mime["Date"] = formatdate()
+        mime["Message-ID"] = message_id(row)
+        self.mailer.open()  # a no-op while the connection is open
+        self.mailer.connection.sendmail(self.sender, [to], mime.as_bytes(policy=SMTP))
 
     def close(self):
         self.mailer.close()
@@ -96,6 +138,13 @@ class EmailChannel(Channel):
                 answer = answer.decode(errors="replace")
             return f"The mail server answered {code} {answer}"[:500]
         return super().describe(error)
+
+
+def _header(value: str):
+    """One line (a title with a line break must not start a new header),
+    RFC 2047-encoded when it is not ASCII."""
+    value = " ".join(value.splitlines())
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 _channels: dict[str, Callable[[], Channel]] = {"email": EmailChannel}

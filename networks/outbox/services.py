@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import logging
 import re
+import math
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -147,9 +148,10 @@ def add(rows: list[Notification]) -> list[Notification]:
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    now = timezone.now()
-    if any(row.due_at <= now for row in rows):
-        transaction.on_commit(kick)
+    soon = timezone.now() + timedelta(seconds=wake_ahead_seconds())
+    due = [row.due_at for row in rows if row.due_at <= soon]
+    if due:
+        transaction.on_commit(partial(wake, min(due)))
     return rows
 
 
@@ -189,18 +191,69 @@ def drop(rows: Q, reason: str) -> int:
 
 
 def kick() -> None:
-    """Ask a worker to sweep now, instead of at the next minute.
+    """Ask a worker to sweep now, instead of at the next minute."""
+    wake(timezone.now())
 
-    Optional: when the broker is down the minute's sweep still finds the rows.
+
+def wake_ahead_seconds() -> int:
+    """How far ahead a wake-up may be asked for: one sweep interval, so every
+    row falls due either within a wake-up's reach or before a sweep that looks
+    ahead for it (`wake_for_next`)."""
+    return settings.NOTIFICATION_SWEEP_SECONDS
+
+
+def wake(at) -> None:
+    """Ask a worker to sweep at `at` (at once if it is past), so that a row
+    due then is sent at its time rather than at the next periodic sweep.
+
+    Only a hint, and safe to lose: the message carries no row, only a time
+    (a broker restart that drops it leaves the row to the periodic sweep),
+    and it is never held longer than one sweep interval. A sweep at a whole
+    second after `at` finds every row due up to it; wake-ups asked for the
+    same second are sent once (`cache.add`), so a thousand reminders due
+    together wake one sweep. A wake-up for now is always sent: a sweep for
+    this second may already have run before the caller's rows committed.
     """
     if not settings.NOTIFICATIONS_KICK:
         return
     from celery import current_app
+    from django.core.cache import cache
 
+    now = timezone.now()
+    options = {}
+    if at > now:
+        second = math.ceil(at.timestamp())
+        try:
+            if not cache.add(
+                f"outbox:wake:{second}", 1, timeout=second - now.timestamp() + 60
+            ):
+                return
+        except Exception:  # noqa: BLE001 - without the cache, a duplicate is harmless
+            log.warning("could not record a notification wake-up", exc_info=True)
+        options["eta"] = datetime.fromtimestamp(second, tz=UTC)
+        options["expires"] = options["eta"] + timedelta(seconds=wake_ahead_seconds())
     try:
-        current_app.send_task("networks.tasks.sweep_notifications")
+        current_app.send_task("networks.tasks.sweep_notifications", **options)
     except Exception:  # noqa: BLE001 - the sweep is the safety net
         log.warning("could not ask for a notification sweep", exc_info=True)
+
+
+def wake_for_next(*, now=None) -> None:
+    """After a sweep: a wake-up at the next due time within one sweep interval,
+    so rows due between two periodic sweeps need not wait for the second."""
+    now = now or timezone.now()
+    upcoming = (
+        Notification.objects.filter(
+            state=State.PENDING,
+            due_at__gt=now,
+            due_at__lte=now + timedelta(seconds=wake_ahead_seconds()),
+        )
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    if upcoming is not None:
+        wake(upcoming)
 
 
 # The sweep.

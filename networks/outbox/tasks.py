@@ -6,12 +6,15 @@ from networks.periodic import periodic_task
 
 @periodic_task("sweep_notifications")
 def sweep_notifications() -> int:
-    """Every minute (beat): hand due notifications to delivery tasks, by id."""
+    """Every minute (beat), and when woken at a row's due time (outbox.wake):
+    hand due notifications to delivery tasks, by id, and ask to be woken at
+    the next due time before the next minute."""
     outbox.recover()
     chunks = outbox.queue_due()
     for ids in chunks:
         deliver_notifications.delay(ids)
     outbox.record_sweep()
+    outbox.wake_for_next()
     return sum(len(ids) for ids in chunks)
 
 

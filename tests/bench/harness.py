@@ -75,12 +75,13 @@ class QueryCounter:
 
 
 def scratch_broker() -> str:
-    """Redis database 14 of REDIS_URL, emptied."""
+    """Redis database 14 of REDIS_URL (or BENCH_BROKER_DB), emptied."""
     from urllib.parse import urlsplit, urlunsplit
 
     import redis
 
-    url = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/14"))
+    number = os.environ.get("BENCH_BROKER_DB", "14")
+    url = urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{number}"))
     redis.Redis.from_url(url).flushdb()
     return url
 

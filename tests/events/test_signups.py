@@ -6,7 +6,8 @@ The same rules under real concurrency are in test_capacity_race.py.
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import ActionStatus, Signup, SignupStatus
@@ -171,3 +172,37 @@ def test_the_database_refuses_two_active_signups_of_one_person():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Signup.objects.create(shift=shift, volunteer=person, status="waitlisted")
+
+
+def test_the_shift_is_locked_for_five_statements_and_no_mail():
+    """Everyone signing up to a shift waits for its lock, held until the
+    commit: inside it, the locked read, one count, the signup and all its
+    outbox rows in one INSERT; nothing is rendered or sent (mail goes from a
+    worker after the commit). The same with a place, without, and with
+    reminders due."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from networks.models import Notification
+
+    ContentType.objects.get_for_model(Signup)  # cached once per process
+    start = timezone.now() + dt.timedelta(days=3)
+    shift = ShiftFactory(
+        places=1,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        action=ActionFactory(status=ActionStatus.PUBLISHED),
+    )
+    first, second = UserFactory.create_batch(2)
+    for person, status, rows in (
+        (first, SignupStatus.CONFIRMED, 1 + len(shift.action.reminder_offsets)),
+        (second, SignupStatus.WAITLISTED, 1),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            signup = sign_up(shift_id=shift.pk, volunteer=person)
+        assert signup.status == status
+        # (The test's own transaction turns BEGIN and COMMIT into savepoints.)
+        sql = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+        assert [s.split()[0] for s in sql] == ["SELECT", "SELECT", "INSERT", "INSERT"]
+        if connection.features.has_select_for_update:
+            assert "FOR UPDATE" in sql[0]
+        assert Notification.objects.filter(target_id=signup.pk).count() == rows

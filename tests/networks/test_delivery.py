@@ -424,6 +424,83 @@ def test_two_workers_each_with_a_beat_send_each_once(workers, sink):
     assert Counter(sink.ids()) == Counter(message_id(pk) for pk in ids)
 
 
+@pytest.fixture
+def woken(workers, broker, settings):
+    """A worker whose periodic sweep comes once an hour (beat's first an hour
+    after it starts), and this process asking it for wake-ups through its
+    broker: whatever is sent within the test was sent by a wake-up."""
+    from celery import Celery
+
+    from config.celery import app
+
+    workers(NOTIFICATION_SWEEP_SECONDS="3600", NOTIFICATION_LEASE_SECONDS="300")
+    settings.NOTIFICATION_SWEEP_SECONDS = 3600
+    settings.NOTIFICATIONS_KICK = True
+    producer = Celery(broker=broker[0], set_as_current=True)
+    producer.send_task("networks.tasks.record_heartbeat", kwargs={"name": "up"})
+    wait_for(
+        lambda: Heartbeat.objects.filter(name="up").exists(),
+        timeout=90,
+        what="the worker",
+    )
+    assert not Heartbeat.objects.filter(name=outbox.SWEEP_NAME).exists()
+    yield producer
+    app.set_current()
+
+
+def accepted_after_due(sink, pk: int) -> float:
+    row = Notification.objects.get(pk=pk)
+    [received] = [r for r in sink.received if r.message_id == outbox.message_id(row)]
+    return received.at - row.due_at.timestamp()
+
+
+@pytest.mark.postgres
+def test_a_reminder_is_sent_at_its_due_time_not_at_the_next_sweep(woken, sink):
+    """Writing a reminder due within one sweep interval asks for a wake-up at
+    its due time (outbox.add); the signup's confirmation is sent at once."""
+    start = timezone.now() + dt.timedelta(hours=2, seconds=5)
+    [confirmation] = confirmations(1, start=start)
+    [reminder] = Notification.objects.filter(kind=NotificationKind.REMINDER)
+    assert reminder.due_at > timezone.now()
+
+    wait_for(
+        lambda: states([confirmation, reminder.pk])[State.SENT] == 2,
+        timeout=60,
+        what="the confirmation and the reminder",
+    )
+    late = accepted_after_due(sink, reminder.pk)
+    print(f"reminder accepted {late:.2f} s after its due time")
+    assert 0 <= late < 30
+    assert sorted(sink.ids()) == sorted(
+        message_id(pk) for pk in (confirmation, reminder.pk)
+    )
+
+
+@pytest.mark.postgres
+def test_a_sweep_asks_to_be_woken_at_the_next_due_time(woken, sink, settings):
+    """Rows written without a wake-up (due later than one interval when they
+    were written, say) are found by a sweep that looks one interval ahead."""
+    settings.NOTIFICATIONS_KICK = False  # this row asks for nothing itself
+    [row] = confirmations(1)
+    due = timezone.now() + dt.timedelta(seconds=10)
+    Notification.objects.filter(pk=row).update(due_at=due)
+    woken.send_task("networks.tasks.sweep_notifications")
+    wait_for(
+        lambda: Heartbeat.objects.filter(name=outbox.SWEEP_NAME).exists(),
+        timeout=30,
+        what="the sweep asked for",
+    )
+    # That sweep came before the row was due, and the next periodic one is an
+    # hour away: only the wake-up it asked for can send the row.
+    assert Heartbeat.objects.get(name=outbox.SWEEP_NAME).last_run_at < due
+
+    wait_for(lambda: states([row])[State.SENT] == 1, timeout=60, what="the row")
+    late = accepted_after_due(sink, row)
+    print(f"accepted {late:.2f} s after its due time")
+    assert 0 <= late < 30
+    assert sink.ids() == [message_id(row)]
+
+
 @pytest.mark.django_db
 def test_rows_done_with_for_90_days_are_deleted(sink):
     ids = confirmations(3)
