@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "networks.http.BrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -209,6 +210,11 @@ AUTHENTICATION_BACKENDS = [
 SITE_ID = 1
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# An optional name at sign-up; pages and messages use it, never a username.
+ACCOUNT_SIGNUP_FORM_CLASS = "networks.organizations.forms.SignupName"
+ACCOUNT_USER_DISPLAY = "networks.organizations.selectors.display_name"
+# Language after login, language of a new account (networks/organizations/adapter.py).
+ACCOUNT_ADAPTER = "networks.organizations.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 # A one-time code by e-mail instead of a password, for those who prefer it.

@@ -4,6 +4,10 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 def private(response):
@@ -20,3 +24,42 @@ def client_key(request) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256
     ).hexdigest()
+
+
+class BrowserLanguageMiddleware:
+    """A page asked for without a language prefix (English, the default) by
+    a browser that prefers another of our languages, by its language cookie
+    (the switch in the header, or logging in) or else by Accept-Language,
+    is answered with the same page in that language.
+
+    Django's LocaleMiddleware does this only when the default language is
+    prefixed too (prefix_default_language=True, /en/...); our English
+    addresses stay unprefixed, so only page views of browsers (they accept
+    text/html) are turned: feeds and other clients keep their addresses.
+    Goes after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.redirect(request) or self.get_response(request)
+
+    @staticmethod
+    def redirect(request):
+        if request.method not in ("GET", "HEAD"):
+            return None
+        if "text/html" not in request.headers.get("Accept", ""):
+            return None
+        if translation.get_language_from_path(request.path_info):
+            return None
+        preferred = translation.get_language_from_request(request)
+        if preferred == settings.LANGUAGE_CODE:
+            return None
+        here = request.get_full_path()
+        there = translate_url(here, preferred)
+        if there == here:
+            return None
+        response = HttpResponseRedirect(there)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
