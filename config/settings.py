@@ -216,6 +216,9 @@ ACCOUNT_USER_DISPLAY = "networks.organizations.selectors.display_name"
 # Language after login, language of a new account (networks/organizations/adapter.py).
 ACCOUNT_ADAPTER = "networks.organizations.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up logs the person in and
+# takes them on to where they were going (allauth does it only in that session).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # A one-time code by e-mail instead of a password, for those who prefer it.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True

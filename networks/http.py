@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -24,6 +25,17 @@ def client_key(request) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256
     ).hexdigest()
+
+
+def in_language(url: str, language: str) -> str:
+    """`url` (a page of this site, any language) in `language`; other
+    addresses as they are. Django's translate_url reads the address in the
+    active language, so it is told which language the address is in."""
+    path = urlsplit(url).path
+    with translation.override(
+        translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    ):
+        return translate_url(url, language)
 
 
 class BrowserLanguageMiddleware:
@@ -57,7 +69,7 @@ class BrowserLanguageMiddleware:
         if preferred == settings.LANGUAGE_CODE:
             return None
         here = request.get_full_path()
-        there = translate_url(here, preferred)
+        there = in_language(here, preferred)
         if there == here:
             return None
         response = HttpResponseRedirect(there)

@@ -5,9 +5,9 @@ the person was going to in the language they chose."""
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
 from django.utils import translation
 
+from networks.http import in_language
 from networks.organizations import selectors, services
 
 
@@ -39,6 +39,6 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         language = selectors.saved_language(user) or translation.get_language()
         if isinstance(response, HttpResponseRedirect):
-            response["Location"] = translate_url(response["Location"], language)
+            response["Location"] = in_language(response["Location"], language)
         set_language_cookie(response, language)
         return response
