@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "networks.http.BrowserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -226,7 +227,15 @@ AUTHENTICATION_BACKENDS = [
 SITE_ID = 1
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# An optional name at sign-up; pages and messages use it, never a username.
+ACCOUNT_SIGNUP_FORM_CLASS = "networks.organizations.forms.SignupName"
+ACCOUNT_USER_DISPLAY = "networks.organizations.selectors.display_name"
+# Language after login, language of a new account (networks/organizations/adapter.py).
+ACCOUNT_ADAPTER = "networks.organizations.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up logs the person in and
+# takes them on to where they were going (allauth does it only in that session).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Signing up with a known address takes as long as with a new one.
 ACCOUNT_FORMS = {"signup": "networks.accounts.SignupForm"}

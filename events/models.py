@@ -595,6 +595,13 @@ class Signup(models.Model):
         return self.guest_name or self.guest_email
 
     @property
+    def greeting_name(self) -> str:
+        """The name to greet the person by in a message: never an address."""
+        if self.volunteer_id:
+            return self.volunteer.get_full_name()
+        return self.guest_name
+
+    @property
     def contact_email(self) -> str:
         return self.volunteer.email if self.volunteer_id else self.guest_email
 

@@ -372,7 +372,7 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
             "language": language,
             "subject": subject,
             "lead": lead,
-            "name": signup.person_name,
+            "name": signup.greeting_name,
             "status": signup.get_status_display(),
             "manage_url": manage,
             "preferences_url": preferences,

@@ -116,6 +116,7 @@ volunteer_patterns = [
     ),
     path("me/shifts/", volunteer.my_shifts, name="my-shifts"),
     path("me/", volunteer.my_account, name="my-account"),
+    path("me/name/", volunteer.my_name, name="my-name"),
     path(
         "me/notifications/",
         volunteer.notification_preferences,

@@ -3,9 +3,14 @@
 import hashlib
 import hmac
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
@@ -24,6 +29,56 @@ def client_key(request) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256
     ).hexdigest()
+
+
+def in_language(url: str, language: str) -> str:
+    """`url` (a page of this site, any language) in `language`; other
+    addresses as they are. Django's translate_url reads the address in the
+    active language, so it is told which language the address is in."""
+    path = urlsplit(url).path
+    with translation.override(
+        translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    ):
+        return translate_url(url, language)
+
+
+class BrowserLanguageMiddleware:
+    """A page asked for without a language prefix (English, the default) by
+    a browser that prefers another of our languages, by its language cookie
+    (the switch in the header, or logging in) or else by Accept-Language,
+    is answered with the same page in that language.
+
+    Django's LocaleMiddleware does this only when the default language is
+    prefixed too (prefix_default_language=True, /en/...); our English
+    addresses stay unprefixed, so only page views of browsers (they accept
+    text/html) are turned: feeds and other clients keep their addresses.
+    Goes after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.redirect(request) or self.get_response(request)
+
+    @staticmethod
+    def redirect(request):
+        if request.method not in ("GET", "HEAD"):
+            return None
+        if "text/html" not in request.headers.get("Accept", ""):
+            return None
+        if translation.get_language_from_path(request.path_info):
+            return None
+        preferred = translation.get_language_from_request(request)
+        if preferred == settings.LANGUAGE_CODE:
+            return None
+        here = request.get_full_path()
+        there = in_language(here, preferred)
+        if there == here:
+            return None
+        response = HttpResponseRedirect(there)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
 
 
 class RefuseNulMiddleware:

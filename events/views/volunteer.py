@@ -22,6 +22,7 @@ from networks.http import private
 from networks.mutual_aid import selectors as mutual_aid_selectors
 from networks.organizations import selectors as network_selectors
 from networks.organizations import services as network_services
+from networks.organizations.forms import DisplayNameForm
 from networks.rapid_response import selectors as rapid_response_selectors
 from networks.rules import public
 
@@ -92,8 +93,25 @@ def signup_cancel(request, signup_id: int):
 @login_required
 @require_safe
 def my_account(request):
+    form = DisplayNameForm(initial={"name": request.user.first_name})
+    return _account_page(request, form)
+
+
+@login_required
+@require_POST
+def my_name(request):
+    form = DisplayNameForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form, status=400)
+    network_services.set_display_name(user=request.user, name=form.cleaned_data["name"])
+    messages.success(request, _("Your name is saved."))
+    return redirect("events:my-account")
+
+
+def _account_page(request, name_form, status=200):
     token = network_services.feed_token(request.user)
     context = {
+        "name_form": name_form,
         "feed_path": reverse("events:my-calendar", kwargs={"token": token}),
         "organizer_feeds": [
             (
@@ -106,7 +124,7 @@ def my_account(request):
             for organization in network_selectors.organizing(request.user)
         ],
     }
-    response = render(request, "events/my_account.html", context)
+    response = render(request, "events/my_account.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from networks.models import Invitation, Notification, NotificationKind
+from networks.organizations import selectors
 from networks.outbox import services as outbox
 
 ACCEPTED = gettext_noop("The invitation was accepted already.")
@@ -70,7 +71,9 @@ def render(row: Notification, invitation: Invitation, memo: dict) -> outbox.Mess
             "language": language,
             "subject": subject,
             "organization": organization,
-            "inviter": invitation.invited_by.email if invitation.invited_by else "",
+            "inviter": selectors.display_name(invitation.invited_by)
+            if invitation.invited_by
+            else "",
             "role": invitation.get_role_display(),
             "email": invitation.email,
             "works_for": ngettext(

@@ -59,6 +59,25 @@ def _preference(user):
         return None
 
 
+def display_name(user) -> str:
+    """What to call a person on rosters and in allauth's pages: the name they
+    chose (optional, `first_name`: Django's user has no other name field we
+    use), else their e-mail address."""
+    return user.get_full_name() or user.email
+
+
+def greeting_name(user) -> str:
+    """The name to greet a person by; empty when they gave none, so that a
+    message never greets anyone by their e-mail address."""
+    return user.get_full_name()
+
+
+def saved_language(user) -> str:
+    """The language the person chose (or signed up in); empty if none."""
+    chosen = NotificationPreference.objects.filter(user=user).first()
+    return chosen.language if chosen else ""
+
+
 def message_language(user) -> str:
     chosen = _preference(user)
     return chosen.language if chosen else settings.LANGUAGE_CODE

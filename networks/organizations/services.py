@@ -247,6 +247,22 @@ def notification_preference(user, *, language: str = ""):
     return preference
 
 
+def set_display_name(*, user, name: str) -> None:
+    """The name the person goes by (optional; empty removes it). Kept in
+    Django's `first_name`, the one name field of its user."""
+    user.first_name = name
+    user.save(update_fields=["first_name"])
+
+
+def set_language(*, user, language: str) -> NotificationPreference:
+    """Keep the language the person chose to browse in: pages after they log
+    in (networks.organizations.adapter) and the messages we send them use it."""
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"language": language}
+    )
+    return preference
+
+
 def set_notification_preference(
     *, user, language: str, reminders: bool, messages: bool
 ) -> NotificationPreference:

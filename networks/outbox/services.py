@@ -35,8 +35,8 @@ to fold duplicates.
 from __future__ import annotations
 
 import logging
-import re
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
