@@ -350,7 +350,7 @@ def render(row: Notification, signup: Signup, memo: dict) -> outbox.Message:
             "language": language,
             "subject": subject,
             "lead": lead,
-            "name": signup.person_name,
+            "name": signup.greeting_name,
             "action": action,
             "shift": shift,
             "status": signup.get_status_display(),

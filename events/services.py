@@ -408,7 +408,7 @@ def cancel_action(*, action: Action, actor, reason: str) -> Action:
         action,
         actor,
         AuditVerb.CANCELLED,
-        {"status": [old, action.status], "reason": reason},
+        {"status": [old, action.status], "reason": [None, reason]},
     )
     if old != ActionStatus.CANCELLED:
         notices.cancelled(action)

@@ -20,17 +20,17 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MIN_POPULATION = 1000
 
 
 class GeocodeStatus(models.TextChoices):
-    NOT_CHECKED = "not_checked", _("Not checked")
-    EXACT = "exact", _("Found")
-    AMBIGUOUS = "ambiguous", _("Ambiguous")
-    UNKNOWN = "unknown", _("Not in the gazetteer")
-    REGION = "region", _("Region only")
+    NOT_CHECKED = "not_checked", pgettext_lazy("geocoding", "Not checked")
+    EXACT = "exact", pgettext_lazy("geocoding", "Found")
+    AMBIGUOUS = "ambiguous", pgettext_lazy("geocoding", "Ambiguous")
+    UNKNOWN = "unknown", pgettext_lazy("geocoding", "Not in the gazetteer")
+    REGION = "region", pgettext_lazy("geocoding", "Region only")
 
 
 @dataclass(frozen=True)

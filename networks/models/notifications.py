@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationPreference(models.Model):
@@ -58,11 +59,11 @@ class NotificationKind(models.TextChoices):
 
 
 class NotificationState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    DROPPED = "dropped", _("Not needed any more")
+    PENDING = "pending", pgettext_lazy("notification state", "Pending")
+    SENDING = "sending", pgettext_lazy("notification state", "Sending")
+    SENT = "sent", pgettext_lazy("notification state", "Sent")
+    FAILED = "failed", pgettext_lazy("notification state", "Failed")
+    DROPPED = "dropped", pgettext_lazy("notification state", "Not needed any more")
 
 
 class Notification(models.Model):

@@ -370,6 +370,48 @@ def test_a_cancelled_action_shows_its_reason_to_everyone(client, world):
     assert action.status == ActionStatus.CANCELLED
 
 
+def test_cancelling_logs_the_reason_whole_and_the_status_in_words(client, world):
+    client.force_login(world["people"]["organizer"])
+    action = world["action"]
+
+    client.post(f"/manage/actions/{action.pk}/cancel/", {"reason": "Storm warning"})
+
+    entry = AuditEntry.objects.get(verb="cancelled")
+    assert entry.changes == {
+        "status": ["published", "cancelled"],
+        "reason": [None, "Storm warning"],
+    }
+    client.force_login(world["people"]["admin"])
+    page = client.get(f"/manage/o/{world['organization'].slug}/").content.decode()
+    assert "reason: Storm warning</li>" in page
+    assert "status: Published → Cancelled</li>" in page
+    assert "M → o" not in page
+
+
+def test_the_audit_log_names_roles_and_times_in_the_readers_language(client, world):
+    organizer = world["people"]["organizer"]
+    client.force_login(organizer)
+    client.post(
+        f"/manage/actions/{world['action'].pk}/shifts/new/",
+        {
+            "role": "sign_in",
+            "starts": f"{NEXT_MONTH}T09:00",
+            "ends": f"{NEXT_MONTH}T11:00",
+            "places": 2,
+        },
+    )
+    client.force_login(world["people"]["admin"])
+
+    page = client.get(f"/manage/o/{world['organization'].slug}/").content.decode()
+    client.cookies["django_language"] = "es"
+    spanish = client.get(f"/es/manage/o/{world['organization'].slug}/").content.decode()
+
+    assert "role: Sign-in</li>" in page and "role: Organizer</li>" in page
+    assert "sign_in" not in page and "organizer</li>" not in page
+    assert re.search(r"<td>[^<]+ UTC</td>", page)
+    assert "función: Registro de asistencia</li>" in spanish
+
+
 def test_cancelling_needs_a_reason(client, world):
     client.force_login(world["people"]["organizer"])
     action = world["action"]
