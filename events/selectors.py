@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -12,6 +13,8 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -109,7 +112,10 @@ def text_matches(q: str) -> Q:
     )
 
 
-def campaigns_with_counts() -> QuerySet[Campaign]:
+def campaigns_with_counts(*, today: dt.date | None = None) -> QuerySet[Campaign]:
+    """Days of action, the coming ones first (soonest first), then the past
+    ones (most recent first), then those with no known date."""
+    today = today or earliest_current_date()
     return Campaign.objects.annotate(
         action_count=Count(
             "actions",
@@ -117,7 +123,18 @@ def campaigns_with_counts() -> QuerySet[Campaign]:
                 actions__status__in=PUBLIC_STATUSES,
                 actions__campaign_review=CampaignReview.APPROVED,
             ),
-        )
+        ),
+        coming=Case(
+            When(date__gte=today, then=Value(0)),
+            When(date__lt=today, then=Value(1)),
+            default=Value(2),
+        ),
+    ).order_by(
+        "coming",
+        Case(When(date__gte=today, then=F("date"))).asc(),
+        F("date").desc(),
+        "name",
+        "pk",
     )
 
 
