@@ -440,6 +440,26 @@ class CampaignForm(forms.Form):
         required=False,
     )
 
+    needed_roles = forms.MultipleChoiceField(
+        label=_("Roles each local action needs"),
+        help_text=_("Roles still unfilled counts only these."),
+        choices=ShiftRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    @classmethod
+    def of(cls, campaign, data=None) -> "CampaignForm":
+        """The form for changing `campaign`, filled with what it holds now."""
+        initial = {
+            "name": campaign.name,
+            "date": campaign.date,
+            "description": campaign.description,
+            "demands": "\n".join(campaign.demands),
+            "needed_roles": campaign.needed_roles,
+        }
+        return cls(data, initial=initial)
+
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value:
@@ -455,6 +475,8 @@ class CampaignForm(forms.Form):
             "demands": [
                 line.strip() for line in data["demands"].splitlines() if line.strip()
             ],
+            # In the order of the list, whatever order the browser sent.
+            "needed_roles": [r for r in ShiftRole.values if r in data["needed_roles"]],
         }
 
 

@@ -126,6 +126,11 @@ class Campaign(Sequenced):
         default=DateBasis.UNKNOWN,
     )
     demands = models.JSONField(_("demands"), default=list, blank=True)
+    # The shift roles the day's organizers ask every local action to fill
+    # (ShiftRole values); "roles still unfilled" counts only these.
+    needed_roles = models.JSONField(
+        _("roles each local action needs"), default=list, blank=True
+    )
     sources = models.ManyToManyField(SourceDocument, blank=True, related_name="+")
     open_questions = models.JSONField(_("open questions"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -141,6 +146,16 @@ class Campaign(Sequenced):
 
     def get_absolute_url(self):
         return reverse("events:campaign-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        unknown = set(self.needed_roles) - set(ShiftRole.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "needed_roles": _("These are not roles: %(roles)s")
+                    % {"roles": ", ".join(sorted(unknown))}
+                }
+            )
 
 
 class ActionKind(models.TextChoices):

@@ -231,15 +231,19 @@ def overlapping_signups(user, shift: Shift) -> QuerySet[Signup]:
 
 
 def unfilled_roles(campaign: Campaign) -> list[tuple[str, str, list[Action]]]:
-    """For each shift role, the campaign's published local actions with nobody
-    confirmed in it yet (no such shift, or its places still empty). One query.
+    """For each role the day's organizers say a local action needs, the
+    campaign's published local actions with nobody confirmed in it yet (no
+    such shift, or its places still empty). One query; none without roles.
     """
+    needed = [role for role in ShiftRole.values if role in campaign.needed_roles]
+    if not needed:
+        return []
     confirmed_in = {
         role: Count(
             "shifts__signups",
             filter=Q(shifts__role=role, shifts__signups__status=SignupStatus.CONFIRMED),
         )
-        for role in ShiftRole.values
+        for role in needed
     }
     actions = list(
         Action.objects.filter(in_campaign(campaign), status=ActionStatus.PUBLISHED)
@@ -249,6 +253,7 @@ def unfilled_roles(campaign: Campaign) -> list[tuple[str, str, list[Action]]]:
     return [
         (role, label, [a for a in actions if not getattr(a, f"filled_{role}")])
         for role, label in ShiftRole.choices
+        if role in needed
     ]
 
 
@@ -407,8 +412,14 @@ def managed_actions(organization: Organization) -> QuerySet[Action]:
     )
 
 
-def campaign_choices() -> QuerySet[Campaign]:
-    return Campaign.objects.only("slug", "name", "date")
+def campaign_choices(*, today: dt.date | None = None) -> QuerySet[Campaign]:
+    """Days of action an action may still be put forward to: not passed."""
+    today = today or earliest_current_date()
+    return (
+        Campaign.objects.filter(Q(date__gte=today) | Q(date__isnull=True))
+        .only("slug", "name", "date")
+        .order_by(F("date").asc(nulls_last=True), "name")
+    )
 
 
 def roster(shift: Shift) -> list[Signup]:

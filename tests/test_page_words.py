@@ -104,7 +104,11 @@ def world():
     )
     national = UserFactory(email="words-national@example.org")
     runs = create_organization(user=national, name="National Network", kind="network")
-    campaign = CampaignFactory(name="Day without immigrants", date=dt.date(2026, 3, 28))
+    campaign = CampaignFactory(
+        name="Day without immigrants",
+        date=timezone.localdate() + dt.timedelta(days=40),
+        needed_roles=["marshal", "sign_in"],
+    )
     campaign.organizers.set([runs])
     march = ActionFactory(
         title="March for families",
@@ -207,6 +211,7 @@ def world():
     }
     slugs = {
         "manage-campaign": campaign.slug,
+        "manage-campaign-edit": campaign.slug,
         "campaign-detail": campaign.slug,
         "action-detail": march.slug,
     }

@@ -100,6 +100,7 @@ def campaign_detail(request, slug: str):
     )
     context = {
         "campaign": campaign,
+        "today": selectors.earliest_current_date(),
         "places": selectors.campaign_places(campaign),
         "page": page,
         "page_note": page_note,

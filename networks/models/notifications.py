@@ -56,6 +56,8 @@ class NotificationKind(models.TextChoices):
     AID_STALE = "aid_stale", _("A request nobody has claimed")
     GUEST_CONFIRM = "guest_confirm", _("Link to confirm a signup without an account")
     INVITATION = "invitation", _("Invitation to an organization")
+    SUBMITTED = "submitted", _("A local action put forward to a day of action")
+    REVIEWED = "reviewed", _("A day of action's answer to a local action")
 
 
 class NotificationState(models.TextChoices):

@@ -166,6 +166,7 @@ class AuditVerb(models.TextChoices):
     CHANGED_SHIFT = "changed shift", _("changed a shift")
     REMOVED_SHIFT = "removed shift", _("removed a shift")
     CREATED_CAMPAIGN = "created day of action", _("created a day of action")
+    CHANGED_CAMPAIGN = "changed day of action", _("changed a day of action")
     SUBMITTED = "submitted to day of action", _("submitted to a day of action")
     APPROVED = "approved local action", _("approved a local action")
     REJECTED = "rejected local action", _("rejected a local action")
