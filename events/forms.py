@@ -404,6 +404,16 @@ class ShiftForm(forms.Form):
         }
 
     @classmethod
+    def initial_from_action(cls, action) -> dict:
+        """A new shift starts as the action's span, when its times are known
+        (a date alone gives no time to offer)."""
+        starts, ends = action.local_starts_at, action.local_ends_at
+        return {
+            "starts": starts.replace(tzinfo=None) if starts else None,
+            "ends": ends.replace(tzinfo=None) if ends else None,
+        }
+
+    @classmethod
     def initial_for(cls, shift) -> dict:
         zone = shift.action.zone
         return {

@@ -121,7 +121,11 @@ def action_duplicate(request, action_id: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def shift_new(request, action_id: int):
     action = rules.organizing_action(request.user, action_id)
-    form = ShiftForm(request.POST or None, action=action)
+    form = ShiftForm(
+        request.POST or None,
+        action=action,
+        initial=ShiftForm.initial_from_action(action),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_shift(action=action, actor=request.user, values=form.values())

@@ -73,6 +73,10 @@ def action_detail(request, slug: str):
         "action": action,
         "shifts": shifts,
         "my_signups": selectors.signups_by_shift(request.user, shifts),
+        # Turnout is reported after the day; "not reported" before it says
+        # nothing.
+        "ahead": action.start_date is not None
+        and action.start_date >= selectors.earliest_current_date(),
     }
     if action.start_date:
         context["calendar_links"] = {

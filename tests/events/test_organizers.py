@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from events import urls as events_urls
 from events import views as events_views
-from events.models import Action, ActionStatus, Shift, Signup, SignupStatus
+from events.models import (
+    Action,
+    ActionStatus,
+    DatePrecision,
+    Shift,
+    Signup,
+    SignupStatus,
+)
 from events.services import sign_up
 from networks.models import AuditEntry, Invitation, Membership, Role
 from networks.organizations.services import create_organization, set_member
@@ -793,3 +800,29 @@ def test_views_neither_query_nor_answer_404_themselves():
     }
 
     assert found == set()
+
+
+def test_a_new_shift_starts_as_the_actions_span(client, world):
+    action = world["action"]
+    action.date_precision = DatePrecision.DATETIME
+    action.start_date = NEXT_MONTH
+    action.starts_at = dt.datetime.combine(NEXT_MONTH, dt.time(17), tzinfo=dt.UTC)
+    action.ends_at = action.starts_at + dt.timedelta(hours=3)
+    action.save()
+    client.force_login(world["people"]["organizer"])
+
+    form = client.get(f"/manage/actions/{action.pk}/shifts/new/").context["form"]
+
+    local = action.local_starts_at.replace(tzinfo=None)
+    assert form["starts"].value() == local
+    assert form["ends"].value() == local + dt.timedelta(hours=3)
+
+
+def test_a_new_shift_of_a_date_only_action_offers_no_invented_time(client, world):
+    client.force_login(world["people"]["organizer"])
+
+    form = client.get(f"/manage/actions/{world['action'].pk}/shifts/new/").context[
+        "form"
+    ]
+
+    assert form["starts"].value() is None and form["ends"].value() is None
