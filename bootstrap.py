@@ -96,10 +96,19 @@ def manage(python: str, *args: str, env: dict[str, str]) -> None:
     subprocess.run([python, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def run(python: str) -> int:
-    env = dict(os.environ)
+def run_environment(environ: dict[str, str]) -> dict[str, str]:
+    """The environment of the run command: links in mail and feeds point at
+    the server it starts (SITE_URL from PORT) unless SITE_URL is given."""
+    env = dict(environ)
     env.setdefault("DEBUG", "true")
     port = env.setdefault("PORT", "8000")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    return env
+
+
+def run(python: str) -> int:
+    env = run_environment(os.environ)
+    port = env["PORT"]
     manage(python, "migrate", "--noinput", env=env)
     manage(python, "collectstatic", "--noinput", "--verbosity", "0", env=env)
     manage(python, "load_seeds", env=env)

@@ -9,12 +9,13 @@ class EventsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from events import notices
+        from events import notices, reviews
         from events.feeds import invalidate
         from events.models import Action, Campaign, Shift, Signup
         from networks.models import Organization, SourceDocument
 
         notices.register()
+        reviews.register()
 
         def changed(**kwargs):
             if not kwargs.get("raw"):

@@ -22,7 +22,7 @@ from events.models import (
     validate_timezone,
 )
 from networks.forms import SpamTrap
-from networks.geocoding import geocode
+from networks.geocoding import geocode, us_state_code, us_states
 from networks.models import Organization, OrganizationKind, Role
 
 WHEN_CHOICES = [
@@ -74,6 +74,20 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, to_field_name="slug", widget=PlainSelect, **kwargs)
 
 
+class StateField(forms.ChoiceField):
+    """A US state from the list, also when a link gives its name ("Wisconsin"
+    as well as "WI")."""
+
+    widget = PlainSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=lambda: [("", _("Any state")), *us_states()], **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return us_state_code(value) or value if value else value
+
+
 class ActionFilterForm(forms.Form):
     """The list page's filters. Invalid fields are reported and left out."""
 
@@ -100,7 +114,7 @@ class ActionFilterForm(forms.Form):
         required=False,
     )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
-    region = forms.CharField(label=_("State or region"), max_length=60, required=False)
+    region = StateField(label=_("State"), required=False)
     date_from = forms.DateField(
         label=_("From"),
         help_text=_("A date range replaces the upcoming and past lists."),
@@ -390,6 +404,16 @@ class ShiftForm(forms.Form):
         }
 
     @classmethod
+    def initial_from_action(cls, action) -> dict:
+        """A new shift starts as the action's span, when its times are known
+        (a date alone gives no time to offer)."""
+        starts, ends = action.local_starts_at, action.local_ends_at
+        return {
+            "starts": starts.replace(tzinfo=None) if starts else None,
+            "ends": ends.replace(tzinfo=None) if ends else None,
+        }
+
+    @classmethod
     def initial_for(cls, shift) -> dict:
         zone = shift.action.zone
         return {
@@ -426,6 +450,26 @@ class CampaignForm(forms.Form):
         required=False,
     )
 
+    needed_roles = forms.MultipleChoiceField(
+        label=_("Roles each local action needs"),
+        help_text=_("Roles still unfilled counts only these."),
+        choices=ShiftRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    @classmethod
+    def of(cls, campaign, data=None) -> "CampaignForm":
+        """The form for changing `campaign`, filled with what it holds now."""
+        initial = {
+            "name": campaign.name,
+            "date": campaign.date,
+            "description": campaign.description,
+            "demands": "\n".join(campaign.demands),
+            "needed_roles": campaign.needed_roles,
+        }
+        return cls(data, initial=initial)
+
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value:
@@ -441,6 +485,8 @@ class CampaignForm(forms.Form):
             "demands": [
                 line.strip() for line in data["demands"].splitlines() if line.strip()
             ],
+            # In the order of the list, whatever order the browser sent.
+            "needed_roles": [r for r in ShiftRole.values if r in data["needed_roles"]],
         }
 
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.geocoding import GeocodeStatus
 from networks.models import Notification, Organization, SourceDocument
@@ -125,6 +126,11 @@ class Campaign(Sequenced):
         default=DateBasis.UNKNOWN,
     )
     demands = models.JSONField(_("demands"), default=list, blank=True)
+    # The shift roles the day's organizers ask every local action to fill
+    # (ShiftRole values); "roles still unfilled" counts only these.
+    needed_roles = models.JSONField(
+        _("roles each local action needs"), default=list, blank=True
+    )
     sources = models.ManyToManyField(SourceDocument, blank=True, related_name="+")
     open_questions = models.JSONField(_("open questions"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -141,29 +147,45 @@ class Campaign(Sequenced):
     def get_absolute_url(self):
         return reverse("events:campaign-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        unknown = set(self.needed_roles) - set(ShiftRole.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "needed_roles": _("These are not roles: %(roles)s")
+                    % {"roles": ", ".join(sorted(unknown))}
+                }
+            )
+
 
 class ActionKind(models.TextChoices):
-    MARCH = "march", _("March")
-    RALLY = "rally", _("Rally")
-    WALKOUT = "walkout", _("Walkout")
-    STRIKE = "strike", _("Strike or shutdown")
-    VIGIL = "vigil", _("Vigil")
-    PRESS_CONFERENCE = "press_conference", _("Press conference")
-    BOYCOTT = "boycott", _("Boycott")
-    COMMUNITY_MEETING = "community_meeting", _("Community meeting")
-    OTHER = "other", _("Other")
+    MARCH = "march", pgettext_lazy("action kind", "March")
+    RALLY = "rally", pgettext_lazy("action kind", "Rally")
+    WALKOUT = "walkout", pgettext_lazy("action kind", "Walkout")
+    STRIKE = "strike", pgettext_lazy("action kind", "Strike or shutdown")
+    VIGIL = "vigil", pgettext_lazy("action kind", "Vigil")
+    PRESS_CONFERENCE = (
+        "press_conference",
+        pgettext_lazy("action kind", "Press conference"),
+    )
+    BOYCOTT = "boycott", pgettext_lazy("action kind", "Boycott")
+    COMMUNITY_MEETING = (
+        "community_meeting",
+        pgettext_lazy("action kind", "Community meeting"),
+    )
+    OTHER = "other", pgettext_lazy("action kind", "Other")
 
 
 class CampaignReview(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    PENDING = "pending", _("Waiting for review")
-    REJECTED = "rejected", _("Not accepted")
+    APPROVED = "approved", pgettext_lazy("review", "Approved")
+    PENDING = "pending", pgettext_lazy("review", "Waiting for review")
+    REJECTED = "rejected", pgettext_lazy("review", "Not accepted")
 
 
 class ActionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    CANCELLED = "cancelled", _("Cancelled")
+    DRAFT = "draft", pgettext_lazy("action status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("action status", "Published")
+    CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
 
 class DatePrecision(models.TextChoices):
@@ -173,16 +195,22 @@ class DatePrecision(models.TextChoices):
 
 
 class TurnoutQualifier(models.TextChoices):
-    UNKNOWN = "unknown", _("Not reported")
-    EXACT = "exact", _("Exactly")
-    ABOUT = "about", _("About")
-    OVER = "over", _("Over")
-    NEARLY = "nearly", _("Nearly")
-    MORE_THAN_A_DOZEN = "more_than_a_dozen", _("More than a dozen")
-    DOZENS = "dozens", _("Dozens")
-    HUNDREDS = "hundreds", _("Hundreds")
-    THOUSANDS = "thousands", _("Thousands")
-    TENS_OF_THOUSANDS = "tens_of_thousands", _("Tens of thousands")
+    UNKNOWN = "unknown", pgettext_lazy("turnout", "Not reported")
+    EXACT = "exact", pgettext_lazy("turnout", "Exactly")
+    ABOUT = "about", pgettext_lazy("turnout", "About")
+    OVER = "over", pgettext_lazy("turnout", "Over")
+    NEARLY = "nearly", pgettext_lazy("turnout", "Nearly")
+    MORE_THAN_A_DOZEN = (
+        "more_than_a_dozen",
+        pgettext_lazy("turnout", "More than a dozen"),
+    )
+    DOZENS = "dozens", pgettext_lazy("turnout", "Dozens")
+    HUNDREDS = "hundreds", pgettext_lazy("turnout", "Hundreds")
+    THOUSANDS = "thousands", pgettext_lazy("turnout", "Thousands")
+    TENS_OF_THOUSANDS = (
+        "tens_of_thousands",
+        pgettext_lazy("turnout", "Tens of thousands"),
+    )
 
 
 COUNTED_QUALIFIERS = ["exact", "about", "over", "nearly"]
@@ -440,15 +468,15 @@ class Action(Sequenced):
 
 
 class ShiftRole(models.TextChoices):
-    MARSHAL = "marshal", _("Marshal")
-    LEGAL_OBSERVER = "legal_observer", _("Legal observer")
-    MEDIC = "medic", _("Medic")
-    DE_ESCALATION = "de_escalation", _("De-escalation")
-    OUTREACH = "outreach", _("Outreach")
-    SIGN_IN = "sign_in", _("Sign-in")
-    JAIL_SUPPORT = "jail_support", _("Jail support")
-    CHILDCARE = "childcare", _("Childcare")
-    OTHER = "other", _("Other")
+    MARSHAL = "marshal", pgettext_lazy("shift role", "Marshal")
+    LEGAL_OBSERVER = "legal_observer", pgettext_lazy("shift role", "Legal observer")
+    MEDIC = "medic", pgettext_lazy("shift role", "Medic")
+    DE_ESCALATION = "de_escalation", pgettext_lazy("shift role", "De-escalation")
+    OUTREACH = "outreach", pgettext_lazy("shift role", "Outreach")
+    SIGN_IN = "sign_in", pgettext_lazy("shift role", "Sign-in")
+    JAIL_SUPPORT = "jail_support", pgettext_lazy("shift role", "Jail support")
+    CHILDCARE = "childcare", pgettext_lazy("shift role", "Childcare")
+    OTHER = "other", pgettext_lazy("shift role", "Other")
 
 
 MAX_PLACES = 10_000
@@ -502,9 +530,9 @@ class Shift(models.Model):
 
 
 class SignupStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    WAITLISTED = "waitlisted", _("On the waitlist")
-    CANCELLED = "cancelled", _("Cancelled")
+    CONFIRMED = "confirmed", pgettext_lazy("signup status", "Confirmed")
+    WAITLISTED = "waitlisted", pgettext_lazy("signup status", "On the waitlist")
+    CANCELLED = "cancelled", pgettext_lazy("signup status", "Cancelled")
 
 
 ACTIVE_SIGNUP = Q(status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED])

@@ -45,6 +45,15 @@ def organization(slug: str) -> Organization:
     return get_object_or_404(network_selectors.organizations(), slug=slug)
 
 
+def place_actions(country: str, region: str, city: str = ""):
+    """The public actions of a place; a place with none (a typo, a made-up
+    name) does not exist, so its page answers 404 instead of an empty list."""
+    actions = selectors.place_actions(country, region, city)
+    if not actions.exists():
+        raise Http404
+    return actions
+
+
 # The person it belongs to.
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -12,6 +13,8 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -109,7 +112,10 @@ def text_matches(q: str) -> Q:
     )
 
 
-def campaigns_with_counts() -> QuerySet[Campaign]:
+def campaigns_with_counts(*, today: dt.date | None = None) -> QuerySet[Campaign]:
+    """Days of action, the coming ones first (soonest first), then the past
+    ones (most recent first), then those with no known date."""
+    today = today or earliest_current_date()
     return Campaign.objects.annotate(
         action_count=Count(
             "actions",
@@ -117,8 +123,19 @@ def campaigns_with_counts() -> QuerySet[Campaign]:
                 actions__status__in=PUBLIC_STATUSES,
                 actions__campaign_review=CampaignReview.APPROVED,
             ),
-        )
-    ).order_by(F("date").desc(nulls_last=True), "name", "pk")  # GROUP BY drops Meta
+        ),
+        coming=Case(
+            When(date__gte=today, then=Value(0)),
+            When(date__lt=today, then=Value(1)),
+            default=Value(2),
+        ),
+    ).order_by(
+        "coming",
+        Case(When(date__gte=today, then=F("date"))).asc(),
+        F("date").desc(),
+        "name",
+        "pk",
+    )
 
 
 def organizations_with_counts() -> QuerySet[Organization]:
@@ -214,15 +231,19 @@ def overlapping_signups(user, shift: Shift) -> QuerySet[Signup]:
 
 
 def unfilled_roles(campaign: Campaign) -> list[tuple[str, str, list[Action]]]:
-    """For each shift role, the campaign's published local actions with nobody
-    confirmed in it yet (no such shift, or its places still empty). One query.
+    """For each role the day's organizers say a local action needs, the
+    campaign's published local actions with nobody confirmed in it yet (no
+    such shift, or its places still empty). One query; none without roles.
     """
+    needed = [role for role in ShiftRole.values if role in campaign.needed_roles]
+    if not needed:
+        return []
     confirmed_in = {
         role: Count(
             "shifts__signups",
             filter=Q(shifts__role=role, shifts__signups__status=SignupStatus.CONFIRMED),
         )
-        for role in ShiftRole.values
+        for role in needed
     }
     actions = list(
         Action.objects.filter(in_campaign(campaign), status=ActionStatus.PUBLISHED)
@@ -232,6 +253,7 @@ def unfilled_roles(campaign: Campaign) -> list[tuple[str, str, list[Action]]]:
     return [
         (role, label, [a for a in actions if not getattr(a, f"filled_{role}")])
         for role, label in ShiftRole.choices
+        if role in needed
     ]
 
 
@@ -390,8 +412,14 @@ def managed_actions(organization: Organization) -> QuerySet[Action]:
     )
 
 
-def campaign_choices() -> QuerySet[Campaign]:
-    return Campaign.objects.only("slug", "name", "date")
+def campaign_choices(*, today: dt.date | None = None) -> QuerySet[Campaign]:
+    """Days of action an action may still be put forward to: not passed."""
+    today = today or earliest_current_date()
+    return (
+        Campaign.objects.filter(Q(date__gte=today) | Q(date__isnull=True))
+        .only("slug", "name", "date")
+        .order_by(F("date").asc(nulls_last=True), "name")
+    )
 
 
 def roster(shift: Shift) -> list[Signup]:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import feeds, notices
+from events import feeds, notices, reviews
 from events.models import (
     ACTIVE_SIGNUP,
     GUEST_CONFIRM_HOURS,
@@ -25,6 +25,7 @@ from events.models import (
     Signup,
     SignupStatus,
 )
+from events.selectors import earliest_current_date
 from networks import sealing
 from networks.geocoding import GeocodeStatus, geocode
 from networks.models import (
@@ -422,7 +423,7 @@ def cancel_action(*, action: Action, actor, reason: str) -> Action:
         action,
         actor,
         AuditVerb.CANCELLED,
-        {"status": [old, action.status], "reason": reason},
+        {"status": [old, action.status], "reason": [None, reason]},
     )
     if old != ActionStatus.CANCELLED:
         notices.cancelled(action)
@@ -580,9 +581,43 @@ def moderates(user, campaign: Campaign) -> bool:
     ).exists()
 
 
+class CampaignError(Exception):
+    """A day of action that cannot take this; the message says why."""
+
+
+@transaction.atomic
+def update_campaign(*, campaign: Campaign, actor, values: dict) -> Campaign:
+    """Change a day of action; its date moves its calendar entry."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    changes = {}
+    for name, value in values.items():
+        if getattr(campaign, name) != value:
+            changes[name] = [_jsonable(getattr(campaign, name)), _jsonable(value)]
+            setattr(campaign, name, value)
+    if not changes:
+        return campaign
+    if "date" in changes:
+        campaign.date_basis = DateBasis.STATED if campaign.date else DateBasis.UNKNOWN
+    campaign.full_clean()
+    campaign.save()
+    for organization in campaign.organizers.all():
+        record(
+            organization=organization,
+            actor=actor,
+            verb=AuditVerb.CHANGED_CAMPAIGN,
+            subject=campaign.name,
+            changes=changes,
+        )
+    return campaign
+
+
 @transaction.atomic
 def submit_to_campaign(*, action: Action, campaign: Campaign, actor) -> Action:
-    """Put a local action forward; the day's own organizers need no review."""
+    """Put a local action forward; the day's own organizers need no review.
+    Otherwise they are told by e-mail (events.reviews). A day that has passed
+    takes no more actions."""
+    if campaign.date and campaign.date < earliest_current_date():
+        raise CampaignError(_("This day of action has passed."))
     action = Action.objects.select_for_update().get(pk=action.pk)
     action.campaign = campaign
     action.campaign_review = (
@@ -595,6 +630,8 @@ def submit_to_campaign(*, action: Action, campaign: Campaign, actor) -> Action:
     _audit_action(
         action, actor, AuditVerb.SUBMITTED, {"campaign": [None, campaign.name]}
     )
+    if action.campaign_review == CampaignReview.PENDING:
+        reviews.submitted(action, campaign)
     return action
 
 
@@ -616,6 +653,7 @@ def review_submission(
             subject=action.title,
             changes={"note": [None, action.campaign_review_note]} if note else {},
         )
+    reviews.reviewed(action)
     return action
 
 

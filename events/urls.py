@@ -62,6 +62,11 @@ organize_patterns = [
     ),
     path("manage/actions/<int:action_id>/", organize.action, name="manage-action"),
     path(
+        "manage/campaigns/<slug:slug>/edit/",
+        organize.campaign_edit,
+        name="manage-campaign-edit",
+    ),
+    path(
         "manage/actions/<int:action_id>/publish/",
         organize.action_publish,
         name="manage-action-publish",

@@ -9,19 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.validators import validate_timezone
 
-# Languages a network may work in (a hotline, its volunteers).
-WORKING_LANGUAGES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("ht", _("Haitian Creole")),
-    ("fr", _("French")),
-    ("zh", _("Chinese")),
-    ("vi", _("Vietnamese")),
-    ("ar", _("Arabic")),
-    ("quc", _("K'iche'")),
-    ("mam", _("Mam")),
-]
 ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 
 

@@ -53,7 +53,7 @@ def test_translations_keep_their_placeholders():
 def test_the_compiled_catalogue_matches_the_source():
     def pairs(catalogue) -> dict:
         return {
-            (e.msgid, e.msgid_plural): e.msgstr
+            (e.msgctxt, e.msgid, e.msgid_plural): e.msgstr
             or tuple(sorted(e.msgstr_plural.items()))
             for e in catalogue
             if e.msgid and not e.obsolete and "fuzzy" not in e.flags
@@ -88,7 +88,9 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     fresh = polib.pofile(str(copy / PO.relative_to(ROOT)))
     missing = untranslated(fresh)
     assert missing == [], f"translate these in {PO.relative_to(ROOT)}: {missing}"
-    assert {e.msgid for e in fresh} == {e.msgid for e in polib.pofile(str(PO))}, (
+    assert {(e.msgctxt, e.msgid) for e in fresh} == {
+        (e.msgctxt, e.msgid) for e in polib.pofile(str(PO))
+    }, (
         "the catalogue has strings the code no longer uses, or lacks new ones: "
         "run makemessages"
     )

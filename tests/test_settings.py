@@ -132,3 +132,18 @@ def test_a_bad_sealing_key_stops_the_app():
     result = manage("check", env={**PRODUCTION, "AID_CONTACT_KEYS": "not-a-key"})
     assert result.returncode != 0
     assert "networks.E001" in result.stderr + result.stdout
+
+
+def test_the_run_command_points_links_at_the_server_it_starts():
+    sys.path.insert(0, str(settings.BASE_DIR))
+    try:
+        import bootstrap
+    finally:
+        sys.path.pop(0)
+
+    assert bootstrap.run_environment({"PORT": "9452"})["SITE_URL"] == (
+        "http://127.0.0.1:9452"
+    )
+    assert bootstrap.run_environment({})["SITE_URL"] == "http://127.0.0.1:8000"
+    given = {"PORT": "9452", "SITE_URL": "https://organizer.example.org"}
+    assert bootstrap.run_environment(given)["SITE_URL"] == given["SITE_URL"]

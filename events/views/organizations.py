@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 )
 
 from events import rules, selectors
+from events.display import audit_changes
 from events.forms import MemberForm, MemberRoleForm, OrganizationForm
 from networks.models import OrganizationKind, Role
 from networks.organizations import selectors as network_selectors
@@ -73,7 +74,10 @@ def organization(request, slug: str):
         "is_admin": is_admin,
         "actions": selectors.managed_actions(organization),
         "memberships": network_selectors.members_of(organization) if is_admin else [],
-        "audit": network_selectors.audit_log(organization) if is_admin else [],
+        "audit": [
+            (entry, audit_changes(entry))
+            for entry in (network_selectors.audit_log(organization) if is_admin else [])
+        ],
         "form": MemberForm(),
         "roles": Role.choices,
         "campaigns": selectors.organization_campaigns(organization),

@@ -26,7 +26,7 @@ from events.forms import (
     ReviewForm,
     ShiftForm,
 )
-from events.models import CampaignReview, SignupStatus
+from events.models import ActionStatus, CampaignReview, SignupStatus
 
 MESSAGES_SHOWN = 20
 
@@ -121,7 +121,11 @@ def action_duplicate(request, action_id: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def shift_new(request, action_id: int):
     action = rules.organizing_action(request.user, action_id)
-    form = ShiftForm(request.POST or None, action=action)
+    form = ShiftForm(
+        request.POST or None,
+        action=action,
+        initial=ShiftForm.initial_from_action(action),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_shift(action=action, actor=request.user, values=form.values())
@@ -294,13 +298,39 @@ def campaign(request, slug: str):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_edit(request, slug: str):
+    campaign = rules.moderated_campaign(request.user, slug)
+    form = CampaignForm.of(campaign, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_campaign(
+                campaign=campaign, actor=request.user, values=form.values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Day of action saved."))
+            return redirect("events:manage-campaign", slug=campaign.slug)
+    return render(
+        request,
+        "events/manage/campaign_edit.html",
+        {"form": form, "campaign": campaign},
+    )
+
+
+@login_required
 @require_POST
 def action_submit(request, action_id: int):
     action = rules.organizing_action(request.user, action_id)
     campaign = rules.campaign(request.POST.get("campaign", ""))
-    action = services.submit_to_campaign(
-        action=action, campaign=campaign, actor=request.user
-    )
+    try:
+        action = services.submit_to_campaign(
+            action=action, campaign=campaign, actor=request.user
+        )
+    except services.CampaignError as error:
+        messages.error(request, str(error))
+        return redirect("events:manage-action", action_id=action.pk)
     if action.campaign_review == CampaignReview.APPROVED:
         messages.success(request, _("Added to the day of action."))
     else:
@@ -320,10 +350,22 @@ def action_review(request, action_id: int):
             request, _("Approve or reject; a note is at most 500 characters.")
         )
         return redirect("events:manage-campaign", slug=action.campaign.slug)
-    services.review_submission(
+    action = services.review_submission(
         action=action,
         actor=request.user,
         approve=form.cleaned_data["decision"] == "approve",
         note=form.cleaned_data["note"],
     )
+    messages.success(request, review_outcome(action))
     return redirect("events:manage-campaign", slug=action.campaign.slug)
+
+
+def review_outcome(action) -> str:
+    if action.campaign_review != CampaignReview.APPROVED:
+        return _("Not accepted. Its hosts are told by e-mail.")
+    if action.status == ActionStatus.PUBLISHED:
+        return _("Approved: it now shows on the day of action's page.")
+    return _(
+        "Approved. It is still a draft: it shows on the day of action's page "
+        "once its hosts publish it. They are told by e-mail."
+    )

@@ -19,9 +19,18 @@ PAGE_SIZE = 20
 @require_safe
 def home(request):
     today = selectors.earliest_current_date()
-    upcoming = selectors.filter_actions({"when": "upcoming"}, today=today)[:6]
-    campaigns = selectors.campaigns_with_counts()[:6]
-    context = {"upcoming": upcoming, "campaigns": campaigns, "form": ActionFilterForm()}
+    upcoming = list(selectors.filter_actions({"when": "upcoming"}, today=today)[:6])
+    # Nothing coming up: the most recent actions, said to be past, not "0".
+    recent = (
+        [] if upcoming else selectors.filter_actions({"when": "past"}, today=today)[:6]
+    )
+    campaigns = selectors.campaigns_with_counts(today=today)[:6]
+    context = {
+        "upcoming": upcoming,
+        "recent": recent,
+        "campaigns": campaigns,
+        "form": ActionFilterForm(),
+    }
     return render(request, "events/home.html", context)
 
 
@@ -33,6 +42,13 @@ def action_list(request):
     page, page_note = paginate(
         request, selectors.filter_actions(filters), per_page=PAGE_SIZE
     )
+    # Nothing coming up: show the most recent instead of "0 actions found".
+    recent_instead = filters["when"] == "upcoming" and page.paginator.count == 0
+    if recent_instead:
+        filters = {**filters, "when": "past"}
+        page, page_note = paginate(
+            request, selectors.filter_actions(filters), per_page=PAGE_SIZE
+        )
     feed_query = request.GET.copy()
     for name in ("page", "when"):
         feed_query.pop(name, None)
@@ -42,6 +58,7 @@ def action_list(request):
         "page": page,
         "page_note": page_note,
         "when": filters["when"],
+        "recent_instead": recent_instead,
         "feed_url": feed_url + (f"?{feed_query.urlencode()}" if feed_query else ""),
     }
     return render(request, "events/action_list.html", context)
@@ -56,6 +73,10 @@ def action_detail(request, slug: str):
         "action": action,
         "shifts": shifts,
         "my_signups": selectors.signups_by_shift(request.user, shifts),
+        # Turnout is reported after the day; "not reported" before it says
+        # nothing.
+        "ahead": action.start_date is not None
+        and action.start_date >= selectors.earliest_current_date(),
     }
     if action.start_date:
         context["calendar_links"] = {
@@ -83,6 +104,7 @@ def campaign_detail(request, slug: str):
     )
     context = {
         "campaign": campaign,
+        "today": selectors.earliest_current_date(),
         "places": selectors.campaign_places(campaign),
         "page": page,
         "page_note": page_note,
@@ -120,7 +142,7 @@ def organization_detail(request, slug: str):
 @require_safe
 def place_detail(request, country: str, region: str, city: str = ""):
     region = "" if region == "-" else region
-    actions = selectors.place_actions(country, region, city)
+    actions = rules.place_actions(country, region, city)
     page, page_note = paginate(request, actions, per_page=PAGE_SIZE)
     place = {"country": country, "region": region or "-"}
     feed_path = (

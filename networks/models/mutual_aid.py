@@ -13,7 +13,9 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from networks.languages import language_name
 from networks.models.notifications import Notification
 from networks.models.organizations import Organization
 from networks.sealing import SealedField
@@ -78,8 +80,8 @@ class AidNetwork(models.Model):
 
 
 class AidRole(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coordinator")
-    HELPER = "helper", _("Helper")
+    COORDINATOR = "coordinator", pgettext_lazy("aid role", "Coordinator")
+    HELPER = "helper", pgettext_lazy("aid role", "Helper")
 
 
 class AidMember(models.Model):
@@ -109,16 +111,16 @@ class AidMember(models.Model):
 
 
 class AidKind(models.TextChoices):
-    FOOD = "food", _("Food")
-    RENT = "rent", _("Rent and utilities")
-    BOND = "bond", _("Bond and legal fees")
-    TRANSPORT = "transport", _("Transportation")
-    CHILDCARE = "childcare", _("Childcare")
-    MEDICAL = "medical", _("Medical")
-    HOUSING = "housing", _("Housing")
-    INTERPRETATION = "interpretation", _("Interpretation")
-    SUPPLIES = "supplies", _("Supplies")
-    OTHER = "other", _("Other")
+    FOOD = "food", pgettext_lazy("aid kind", "Food")
+    RENT = "rent", pgettext_lazy("aid kind", "Rent and utilities")
+    BOND = "bond", pgettext_lazy("aid kind", "Bond and legal fees")
+    TRANSPORT = "transport", pgettext_lazy("aid kind", "Transportation")
+    CHILDCARE = "childcare", pgettext_lazy("aid kind", "Childcare")
+    MEDICAL = "medical", pgettext_lazy("aid kind", "Medical")
+    HOUSING = "housing", pgettext_lazy("aid kind", "Housing")
+    INTERPRETATION = "interpretation", pgettext_lazy("aid kind", "Interpretation")
+    SUPPLIES = "supplies", pgettext_lazy("aid kind", "Supplies")
+    OTHER = "other", pgettext_lazy("aid kind", "Other")
 
 
 # Kinds that are asked for in money, so a request names an amount.
@@ -126,18 +128,18 @@ MONEY_KINDS = {AidKind.RENT, AidKind.BOND, AidKind.MEDICAL}
 
 
 class Urgency(models.TextChoices):
-    TODAY = "today", _("Today")
-    WEEK = "week", _("This week")
-    MONTH = "month", _("This month")
+    TODAY = "today", pgettext_lazy("urgency", "Today")
+    WEEK = "week", pgettext_lazy("urgency", "This week")
+    MONTH = "month", pgettext_lazy("urgency", "This month")
 
 
 class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    OPEN = "open", _("Open")
-    CLAIMED = "claimed", _("Claimed")
-    FULFILLED = "fulfilled", _("Fulfilled")
-    CLOSED = "closed", _("Closed")
-    EXPIRED = "expired", _("Expired")
+    SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")
+    OPEN = "open", pgettext_lazy("request status", "Open")
+    CLAIMED = "claimed", pgettext_lazy("request status", "Claimed")
+    FULFILLED = "fulfilled", pgettext_lazy("request status", "Fulfilled")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+    EXPIRED = "expired", pgettext_lazy("request status", "Expired")
 
 
 OVER = [RequestStatus.FULFILLED, RequestStatus.CLOSED, RequestStatus.EXPIRED]
@@ -215,6 +217,10 @@ class HelpRequest(models.Model):
     def area(self) -> str:
         return ", ".join(p for p in (self.neighbourhood, self.zip_code) if p)
 
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
 
 class AidOffer(models.Model):
     """What a helper can give, and where."""
@@ -271,9 +277,9 @@ class AidCount(models.Model):
 
 
 class FundKind(models.TextChoices):
-    BOND = "bond", _("Bond fund")
-    RENT = "rent", _("Rent fund")
-    LEGAL = "legal", _("Legal-fee fund")
+    BOND = "bond", pgettext_lazy("fund kind", "Bond fund")
+    RENT = "rent", pgettext_lazy("fund kind", "Rent fund")
+    LEGAL = "legal", pgettext_lazy("fund kind", "Legal-fee fund")
 
 
 class Fund(models.Model):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationPreference(models.Model):
@@ -55,14 +56,16 @@ class NotificationKind(models.TextChoices):
     AID_STALE = "aid_stale", _("A request nobody has claimed")
     GUEST_CONFIRM = "guest_confirm", _("Link to confirm a signup without an account")
     INVITATION = "invitation", _("Invitation to an organization")
+    SUBMITTED = "submitted", _("A local action put forward to a day of action")
+    REVIEWED = "reviewed", _("A day of action's answer to a local action")
 
 
 class NotificationState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    DROPPED = "dropped", _("Not needed any more")
+    PENDING = "pending", pgettext_lazy("notification state", "Pending")
+    SENDING = "sending", pgettext_lazy("notification state", "Sending")
+    SENT = "sent", pgettext_lazy("notification state", "Sent")
+    FAILED = "failed", pgettext_lazy("notification state", "Failed")
+    DROPPED = "dropped", pgettext_lazy("notification state", "Not needed any more")
 
 
 class Notification(models.Model):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.sealing import LookupHashField, SealedField
 
@@ -34,15 +35,15 @@ class SourceDocument(models.Model):
 
 
 class OrganizationKind(models.TextChoices):
-    GRASSROOTS = "grassroots", _("Grassroots group")
-    COALITION = "coalition", _("Coalition")
-    NETWORK = "network", _("Network")
-    LABOR = "labor", _("Labor organization")
-    STUDENT = "student", _("Student group")
-    FAITH = "faith", _("Faith community")
-    LEGAL = "legal", _("Legal organization")
-    MEDIA = "media", _("Media")
-    OTHER = "other", _("Other")
+    GRASSROOTS = "grassroots", pgettext_lazy("organization kind", "Grassroots group")
+    COALITION = "coalition", pgettext_lazy("organization kind", "Coalition")
+    NETWORK = "network", pgettext_lazy("organization kind", "Network")
+    LABOR = "labor", pgettext_lazy("organization kind", "Labor organization")
+    STUDENT = "student", pgettext_lazy("organization kind", "Student group")
+    FAITH = "faith", pgettext_lazy("organization kind", "Faith community")
+    LEGAL = "legal", pgettext_lazy("organization kind", "Legal organization")
+    MEDIA = "media", pgettext_lazy("organization kind", "Media")
+    OTHER = "other", pgettext_lazy("organization kind", "Other")
 
 
 class Organization(models.Model):
@@ -75,9 +76,9 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("Admin")
-    ORGANIZER = "organizer", _("Organizer")
-    MEMBER = "member", _("Member")
+    ADMIN = "admin", pgettext_lazy("organization role", "Admin")
+    ORGANIZER = "organizer", pgettext_lazy("organization role", "Organizer")
+    MEMBER = "member", pgettext_lazy("organization role", "Member")
 
 
 # Roles that may change an organization's actions, shifts and see rosters.
@@ -169,6 +170,7 @@ class AuditVerb(models.TextChoices):
     CHANGED_SHIFT = "changed shift", _("changed a shift")
     REMOVED_SHIFT = "removed shift", _("removed a shift")
     CREATED_CAMPAIGN = "created day of action", _("created a day of action")
+    CHANGED_CAMPAIGN = "changed day of action", _("changed a day of action")
     SUBMITTED = "submitted to day of action", _("submitted to a day of action")
     APPROVED = "approved local action", _("approved a local action")
     REJECTED = "rejected local action", _("rejected a local action")

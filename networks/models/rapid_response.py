@@ -8,12 +8,13 @@ network's schedule (networks/rapid_response/services.py, `apply_retention`).
 """
 
 import secrets
+from string import capwords
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from networks.models.notifications import Notification
@@ -84,9 +85,9 @@ class ResponseNetwork(models.Model):
 
 
 class AreaKind(models.TextChoices):
-    ZIP = "zip", _("ZIP code")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County")
+    ZIP = "zip", pgettext_lazy("area kind", "ZIP code")
+    CITY = "city", pgettext_lazy("area kind", "City")
+    COUNTY = "county", pgettext_lazy("area kind", "County")
 
 
 class CoverageArea(models.Model):
@@ -112,15 +113,23 @@ class CoverageArea(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.get_kind_display()}: {self.shown_value}"
+
+    @property
+    def shown_value(self) -> str:
+        """The folded name with its capitals back ("tucson" is shown Tucson)."""
+        return self.value if self.kind == AreaKind.ZIP else capwords(self.value)
 
 
 class ResponseRole(models.TextChoices):
-    DISPATCHER = "dispatcher", _("Dispatcher")
-    VERIFIER = "verifier", _("Verifier")
-    RESPONDER = "responder", _("Legal observer or responder")
-    LAWYER = "lawyer", _("Lawyer")
-    SUPPORT = "support", _("Support")
+    DISPATCHER = "dispatcher", pgettext_lazy("response role", "Dispatcher")
+    VERIFIER = "verifier", pgettext_lazy("response role", "Verifier")
+    RESPONDER = (
+        "responder",
+        pgettext_lazy("response role", "Legal observer or responder"),
+    )
+    LAWYER = "lawyer", pgettext_lazy("response role", "Lawyer")
+    SUPPORT = "support", pgettext_lazy("response role", "Support")
 
 
 class TrainingKind(models.TextChoices):
@@ -256,22 +265,25 @@ class OnCall(models.Model):
 
 
 class ActivityKind(models.TextChoices):
-    CHECKPOINT = "checkpoint", _("Checkpoint")
-    HOME_RAID = "home_raid", _("Home raid")
-    WORKPLACE_RAID = "workplace_raid", _("Workplace raid")
-    ARREST = "arrest", _("Arrest")
-    VEHICLES = "vehicles", _("Vehicles or agents seen")
-    COURTHOUSE = "courthouse", _("Courthouse")
-    OTHER = "other", _("Other")
+    CHECKPOINT = "checkpoint", pgettext_lazy("activity", "Checkpoint")
+    HOME_RAID = "home_raid", pgettext_lazy("activity", "Home raid")
+    WORKPLACE_RAID = "workplace_raid", pgettext_lazy("activity", "Workplace raid")
+    ARREST = "arrest", pgettext_lazy("activity", "Arrest")
+    VEHICLES = "vehicles", pgettext_lazy("activity", "Vehicles or agents seen")
+    COURTHOUSE = "courthouse", pgettext_lazy("activity", "Courthouse")
+    OTHER = "other", pgettext_lazy("activity", "Other")
 
 
 class ReportStatus(models.TextChoices):
-    NEW = "new", _("New")
-    VERIFYING = "verifying", _("Verifying")
-    CONFIRMED = "confirmed", _("Confirmed")
-    UNCONFIRMED = "unconfirmed", _("Could not be confirmed")
-    FALSE_ALARM = "false_alarm", _("False alarm")
-    CLOSED = "closed", _("Closed")
+    NEW = "new", pgettext_lazy("report status", "New")
+    VERIFYING = "verifying", pgettext_lazy("report status", "Verifying")
+    CONFIRMED = "confirmed", pgettext_lazy("report status", "Confirmed")
+    UNCONFIRMED = (
+        "unconfirmed",
+        pgettext_lazy("report status", "Could not be confirmed"),
+    )
+    FALSE_ALARM = "false_alarm", pgettext_lazy("report status", "False alarm")
+    CLOSED = "closed", pgettext_lazy("report status", "Closed")
 
 
 class ReportSource(models.TextChoices):
@@ -402,19 +414,25 @@ class Verification(models.Model):
 
 
 class Step(models.TextChoices):
-    RECEIVED = "received", _("received")
-    VERIFYING = "verifying", _("started verifying")
-    VERIFIED = "verified", _("verified")
-    CONFIRMED = "confirmed", _("confirmed")
-    ALERTED = "alerted", _("alerted people on call")
-    NOBODY_LEFT = "nobody left", _("found no one left to alert")
-    GOING = "going", _("is going")
-    NOT_GOING = "not going", _("cannot go")
-    NOTE = "note", _("added a note")
-    OUTCOME = "outcome", _("recorded the outcome")
-    UNCONFIRMED = "unconfirmed", _("could not confirm it")
-    FALSE_ALARM = "false_alarm", _("marked it a false alarm")
-    CLOSED = "closed", _("closed it")
+    RECEIVED = "received", pgettext_lazy("timeline step", "received")
+    VERIFYING = "verifying", pgettext_lazy("timeline step", "started verifying")
+    VERIFIED = "verified", pgettext_lazy("timeline step", "verified")
+    CONFIRMED = "confirmed", pgettext_lazy("timeline step", "confirmed")
+    ALERTED = "alerted", pgettext_lazy("timeline step", "alerted people on call")
+    NOBODY_LEFT = (
+        "nobody left",
+        pgettext_lazy("timeline step", "found no one left to alert"),
+    )
+    GOING = "going", pgettext_lazy("timeline step", "is going")
+    NOT_GOING = "not going", pgettext_lazy("timeline step", "cannot go")
+    NOTE = "note", pgettext_lazy("timeline step", "added a note")
+    OUTCOME = "outcome", pgettext_lazy("timeline step", "recorded the outcome")
+    UNCONFIRMED = "unconfirmed", pgettext_lazy("timeline step", "could not confirm it")
+    FALSE_ALARM = (
+        "false_alarm",
+        pgettext_lazy("timeline step", "marked it a false alarm"),
+    )
+    CLOSED = "closed", pgettext_lazy("timeline step", "closed it")
 
 
 class TimelineEntry(models.Model):
@@ -449,21 +467,26 @@ class TimelineEntry(models.Model):
             return str(VerificationMethod(detail).label)
         if self.what == Step.ALERTED and ":" in detail:
             tier, count = detail.split(":", 1)
-            return gettext("group %(tier)s: %(count)s people") % {
-                "tier": tier,
-                "count": count,
-            }
+            return ngettext(
+                "group %(tier)s: %(count)s person",
+                "group %(tier)s: %(count)s people",
+                int(count) if count.isdigit() else 0,
+            ) % {"tier": tier, "count": count}
         if self.what == Step.NOBODY_LEFT:
             return gettext("after group %(tier)s") % {"tier": detail}
         if self.what == Step.CONFIRMED:
-            return gettext("%(count)s verifications") % {"count": detail}
+            return ngettext(
+                "%(count)s verification",
+                "%(count)s verifications",
+                int(detail) if detail.isdigit() else 0,
+            ) % {"count": detail}
         return detail
 
 
 class AlertAnswer(models.TextChoices):
-    WAITING = "waiting", _("No answer yet")
-    ACCEPTED = "accepted", _("Going")
-    DECLINED = "declined", _("Cannot go")
+    WAITING = "waiting", pgettext_lazy("alert answer", "No answer yet")
+    ACCEPTED = "accepted", pgettext_lazy("alert answer", "Going")
+    DECLINED = "declined", pgettext_lazy("alert answer", "Cannot go")
 
 
 class Alert(models.Model):

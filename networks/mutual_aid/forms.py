@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.forms import (
-    WORKING_LANGUAGES,
     Form,
     NetworkBasics,
     PersonForm,
@@ -15,6 +14,7 @@ from networks.forms import (
     clean_zip,
     days,
 )
+from networks.languages import WORKING_LANGUAGES
 from networks.models.mutual_aid import (
     MONEY_KINDS,
     AidKind,

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.forms import (
-    WORKING_LANGUAGES,
     ZIP,
     Form,
     NetworkBasics,
@@ -18,6 +17,7 @@ from networks.forms import (
     clean_zip,
     days,
 )
+from networks.languages import WORKING_LANGUAGES
 from networks.models.rapid_response import (
     ActivityKind,
     AreaKind,
@@ -375,6 +375,3 @@ def local_now(network) -> str:
     return (
         timezone.now().astimezone(ZoneInfo(network.timezone)).strftime("%Y-%m-%dT%H:%M")
     )
-
-
-LANGUAGE_NAMES = dict(WORKING_LANGUAGES)

@@ -26,6 +26,7 @@ from django.views.decorators.http import (
 
 from networks.forms import EraseForm
 from networks.http import client_key, private
+from networks.languages import language_name
 from networks.models.rapid_response import (
     AlertAnswer,
     ReportSource,
@@ -33,7 +34,6 @@ from networks.models.rapid_response import (
 )
 from networks.rapid_response import rules, selectors, services
 from networks.rapid_response.forms import (
-    LANGUAGE_NAMES,
     AnswerForm,
     NetworkForm,
     NoteForm,
@@ -60,7 +60,8 @@ def network_page(request, slug: str):
         {
             "network": network,
             "areas": selectors.areas(network),
-            "languages": [LANGUAGE_NAMES.get(c, c) for c in network.languages],
+            # Not "languages": base.html names its language menu so.
+            "network_languages": [language_name(c) for c in network.languages],
             "services": [
                 label for value, label in Service.choices if value in network.services
             ],

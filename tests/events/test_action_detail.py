@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import ActionStatus, DatePrecision, TurnoutQualifier
 from tests.factories import (
@@ -80,3 +81,26 @@ def test_it_answers_404_for_an_unknown_action(client):
     url = reverse("events:action-detail", kwargs={"slug": "nothing-here"})
 
     assert client.get(url).status_code == 404
+
+
+def test_a_coming_action_does_not_say_its_turnout_was_not_reported(client):
+    soon = ActionFactory(start_date=timezone.localdate() + dt.timedelta(days=3))
+    over = ActionFactory(start_date=dt.date(2026, 1, 31))
+
+    coming = client.get(soon.get_absolute_url()).content.decode()
+    past = client.get(over.get_absolute_url()).content.decode()
+
+    assert "Reported turnout" not in coming
+    assert "Reported turnout" in past and "Not reported" in past
+
+
+def test_the_city_centre_point_is_left_out_when_a_street_address_is_known(client):
+    placed = {"latitude": 47.25288, "longitude": -122.44429}
+    with_address = ActionFactory(address="1 Main St", **placed)
+    city_only = ActionFactory(**placed)
+
+    addressed = client.get(with_address.get_absolute_url()).content.decode()
+    centre = client.get(city_only.get_absolute_url()).content.decode()
+
+    assert "1 Main St" in addressed and "city centre" not in addressed
+    assert "Approximate map point (city centre): 47.25288, -122.44429" in centre

@@ -189,3 +189,76 @@ def test_it_costs_the_same_queries_whatever_the_number_of_rows(
     # count, page, organizers prefetch, campaign and organization choices
     with django_assert_num_queries(5):
         client.get(URL)
+
+
+def test_with_nothing_upcoming_it_shows_the_most_recent_and_says_so(client):
+    ActionFactory(title="Older", start_date=dt.date(2026, 1, 20))
+    ActionFactory(title="Newer", start_date=dt.date(2026, 1, 31))
+
+    response = client.get(URL)
+    home = client.get(reverse("events:home"))
+
+    assert titles(response) == ["Newer", "Older"]
+    page = response.content.decode()
+    assert "No action with a known date is coming up yet." in page
+    assert "0 actions found" not in page
+    assert [a.title for a in home.context["recent"]] == ["Newer", "Older"]
+    assert "These are the most recent ones." in home.content.decode()
+
+
+def test_with_something_upcoming_the_home_page_shows_only_that(client):
+    ActionFactory(title="Past", start_date=dt.date(2026, 1, 20))
+    ActionFactory(title="Soon", start_date=dt.date(2026, 2, 7))
+
+    home = client.get(reverse("events:home"))
+
+    assert [a.title for a in home.context["upcoming"]] == ["Soon"]
+    assert list(home.context["recent"]) == []
+    assert "most recent" not in home.content.decode()
+
+
+def test_a_filter_with_no_upcoming_match_falls_back_to_its_past_matches(client):
+    ActionFactory(
+        title="Old walkout", kind=ActionKind.WALKOUT, start_date=dt.date(2026, 1, 20)
+    )
+    ActionFactory(title="Rally ahead", start_date=dt.date(2026, 2, 7))
+
+    assert titles(client.get(URL, {"kind": "walkout"})) == ["Old walkout"]
+    assert titles(client.get(URL, {"kind": "vigil"})) == []
+
+
+@pytest.mark.parametrize("region", ["WI", "wi", "Wisconsin", "wisconsin"])
+def test_the_state_filter_takes_a_code_or_a_name(client, region):
+    ActionFactory(
+        title="Milwaukee", city="Milwaukee", region="WI", start_date=dt.date(2026, 2, 7)
+    )
+    ActionFactory(title="Tacoma", start_date=dt.date(2026, 2, 7))
+
+    response = client.get(URL, {"region": region})
+
+    assert titles(response) == ["Milwaukee"]
+    assert response.context["form"].cleaned_data["region"] == "WI"
+
+
+def test_an_unknown_state_is_explained_and_left_out(client):
+    ActionFactory(title="Tacoma", start_date=dt.date(2026, 2, 7))
+
+    response = client.get(URL, {"region": "Nowhere"})
+
+    assert titles(response) == ["Tacoma"]
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_days_of_action_are_listed_coming_first_then_most_recent(client):
+    CampaignFactory(name="A past", date=dt.date(2026, 1, 10))
+    CampaignFactory(name="B later", date=dt.date(2026, 5, 1))
+    CampaignFactory(name="C recent", date=dt.date(2026, 1, 30))
+    CampaignFactory(name="D soon", date=dt.date(2026, 2, 7))
+    CampaignFactory(name="E undated", date=None)
+
+    listed = client.get(reverse("events:campaign-list")).context["page"]
+    home = client.get(reverse("events:home")).context["campaigns"]
+
+    expected = ["D soon", "B later", "C recent", "A past", "E undated"]
+    assert [c.name for c in listed] == expected
+    assert [c.name for c in home] == expected

@@ -140,8 +140,12 @@ def test_messages_are_in_the_recipients_language(now, shift):
     NotificationPreference.objects.create(user=person, language="es")
     services.sign_up(shift_id=shift.pk, volunteer=person)
     [message] = send_due()
-    assert "Estás inscrito" in message.subject
+    assert "Su inscripción: Coordinación de seguridad en" in message.subject
     assert "sábado" in message.body
+    # Messages say usted, and greet without the e-mail address.
+    assert message.body.startswith("Hola:\n")
+    assert "Su lugar está confirmado" in message.body
+    assert person.email not in message.body
     assert "/es/me/shifts/" in message.body
 
 
@@ -348,7 +352,7 @@ def test_guests_choose_on_their_private_page_and_get_notices(
     signup = services.confirm_guest_signup(token=request.token)
     [verification, confirmation] = mail.outbox[-1:] + send_due()
     assert confirmation.to == ["ana@example.org"]
-    assert "Estás inscrito" in confirmation.subject
+    assert "Su inscripción:" in confirmation.subject
     assert f"/es/signups/guest/{signup.manage_token}/#preferences" in confirmation.body
 
     page = f"/signups/guest/{signup.manage_token}/"

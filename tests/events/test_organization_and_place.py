@@ -60,3 +60,12 @@ def test_a_place_with_no_state_is_reached_with_a_dash(client):
     )
 
     assert [a.title for a in client.get(url).context["page"]] == ["In Milan"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/places/US/ZZ/Nowhere/", "/places/US/ZZ/", "/places/XX/-/"]
+)
+def test_an_unknown_place_is_not_found(client, url):
+    ActionFactory(city="Tacoma", region="WA", country="US")
+
+    assert client.get(url).status_code == 404

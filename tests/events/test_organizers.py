@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from events import urls as events_urls
 from events import views as events_views
-from events.models import Action, ActionStatus, Shift, Signup, SignupStatus
+from events.models import (
+    Action,
+    ActionStatus,
+    DatePrecision,
+    Shift,
+    Signup,
+    SignupStatus,
+)
 from events.services import sign_up
 from networks.models import AuditEntry, Invitation, Membership, Role
 from networks.organizations.services import create_organization, set_member
@@ -368,6 +375,48 @@ def test_a_cancelled_action_shows_its_reason_to_everyone(client, world):
     assert "Storm warning" in page
     action.refresh_from_db()
     assert action.status == ActionStatus.CANCELLED
+
+
+def test_cancelling_logs_the_reason_whole_and_the_status_in_words(client, world):
+    client.force_login(world["people"]["organizer"])
+    action = world["action"]
+
+    client.post(f"/manage/actions/{action.pk}/cancel/", {"reason": "Storm warning"})
+
+    entry = AuditEntry.objects.get(verb="cancelled")
+    assert entry.changes == {
+        "status": ["published", "cancelled"],
+        "reason": [None, "Storm warning"],
+    }
+    client.force_login(world["people"]["admin"])
+    page = client.get(f"/manage/o/{world['organization'].slug}/").content.decode()
+    assert "reason: Storm warning</li>" in page
+    assert "status: Published → Cancelled</li>" in page
+    assert "M → o" not in page
+
+
+def test_the_audit_log_names_roles_and_times_in_the_readers_language(client, world):
+    organizer = world["people"]["organizer"]
+    client.force_login(organizer)
+    client.post(
+        f"/manage/actions/{world['action'].pk}/shifts/new/",
+        {
+            "role": "sign_in",
+            "starts": f"{NEXT_MONTH}T09:00",
+            "ends": f"{NEXT_MONTH}T11:00",
+            "places": 2,
+        },
+    )
+    client.force_login(world["people"]["admin"])
+
+    page = client.get(f"/manage/o/{world['organization'].slug}/").content.decode()
+    client.cookies["django_language"] = "es"
+    spanish = client.get(f"/es/manage/o/{world['organization'].slug}/").content.decode()
+
+    assert "role: Sign-in</li>" in page and "role: Organizer</li>" in page
+    assert "sign_in" not in page and "organizer</li>" not in page
+    assert re.search(r"<td>[^<]+ UTC</td>", page)
+    assert "función: Registro de asistencia</li>" in spanish
 
 
 def test_cancelling_needs_a_reason(client, world):
@@ -751,3 +800,29 @@ def test_views_neither_query_nor_answer_404_themselves():
     }
 
     assert found == set()
+
+
+def test_a_new_shift_starts_as_the_actions_span(client, world):
+    action = world["action"]
+    action.date_precision = DatePrecision.DATETIME
+    action.start_date = NEXT_MONTH
+    action.starts_at = dt.datetime.combine(NEXT_MONTH, dt.time(17), tzinfo=dt.UTC)
+    action.ends_at = action.starts_at + dt.timedelta(hours=3)
+    action.save()
+    client.force_login(world["people"]["organizer"])
+
+    form = client.get(f"/manage/actions/{action.pk}/shifts/new/").context["form"]
+
+    local = action.local_starts_at.replace(tzinfo=None)
+    assert form["starts"].value() == local
+    assert form["ends"].value() == local + dt.timedelta(hours=3)
+
+
+def test_a_new_shift_of_a_date_only_action_offers_no_invented_time(client, world):
+    client.force_login(world["people"]["organizer"])
+
+    form = client.get(f"/manage/actions/{world['action'].pk}/shifts/new/").context[
+        "form"
+    ]
+
+    assert form["starts"].value() is None and form["ends"].value() is None

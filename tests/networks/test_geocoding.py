@@ -1,5 +1,6 @@
 import pytest
 
+from networks import geocoding
 from networks.geocoding import GeocodeStatus, geocode
 
 
@@ -59,3 +60,26 @@ def test_it_finds_a_small_town_that_its_state_disambiguates():
 
     assert result.status == GeocodeStatus.EXACT
     assert result.timezone == "America/Denver"
+
+
+@pytest.fixture
+def own_index(settings, tmp_path):
+    settings.LOCAL_DIR = tmp_path
+    geocoding.gazetteer.cache_clear()
+    yield tmp_path
+    geocoding.gazetteer.cache_clear()
+
+
+def test_a_missing_or_damaged_index_is_built_again_and_then_reused(own_index):
+    path = geocoding._index_path()
+    path.write_bytes(b"not a database")
+
+    found = geocoding.geocode(city="Tucson", region="AZ", country="US")
+    built = path.stat().st_mtime_ns
+    geocoding.gazetteer.cache_clear()
+    again = geocoding.geocode(city="Tucson", region="AZ", country="US")
+
+    assert path.parent == own_index
+    assert found.status == again.status == "exact"
+    assert again.timezone == "America/Phoenix"
+    assert path.stat().st_mtime_ns == built
