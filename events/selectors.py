@@ -109,6 +109,11 @@ def text_matches(q: str) -> Q:
     )
 
 
+def message_audience(action, shift=None, *, waitlist: bool) -> int:
+    """How many people a message would be written for (see notices)."""
+    return notices.recipients(action, shift, waitlist=waitlist).count()
+
+
 def campaigns_with_counts() -> QuerySet[Campaign]:
     return Campaign.objects.annotate(
         action_count=Count(
@@ -118,7 +123,9 @@ def campaigns_with_counts() -> QuerySet[Campaign]:
                 actions__campaign_review=CampaignReview.APPROVED,
             ),
         )
-    )
+        # Meta.ordering is not applied to a GROUP BY query; without this the
+        # pages of the list could repeat or skip a campaign.
+    ).order_by(F("date").desc(nulls_last=True), "name", "pk")
 
 
 def organizations_with_counts() -> QuerySet[Organization]:
