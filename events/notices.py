@@ -139,6 +139,12 @@ def schedule_reminders(signups, *, now=None) -> None:
     )
 
 
+def recipients(action: Action, shift: Shift | None = None, *, waitlist: bool):
+    """The signups a message to the action (or one shift) is written for,
+    before each person's own choice about organizers' messages."""
+    return _signups(action, shift, waitlist=waitlist)
+
+
 def _signups(action: Action, shift: Shift | None = None, *, waitlist=True):
     signups = Signup.objects.filter(shift__action=action).select_related(
         "shift__action"
