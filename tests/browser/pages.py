@@ -54,6 +54,8 @@ PAGES = [
     # A visitor: finding and reading actions, days of action, organizations.
     Page("/", "visitor", "events/home.html"),
     Page("/actions/", "visitor", "events/action_list.html"),
+    # The same list with a filter it cannot read: the error state, open.
+    Page("/actions/?when=past&date_from=2026-02-31", "visitor"),
     Page("/actions/{action.slug}/", "visitor", "events/action_detail.html"),
     Page("/campaigns/", "visitor", "events/campaign_list.html"),
     Page("/campaigns/{campaign.slug}/", "visitor", "events/campaign_detail.html"),

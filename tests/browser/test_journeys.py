@@ -10,9 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events import services
-from events.models import GuestSignupRequest, Signup
+from events.models import GuestSignupRequest, OrganizerMessage, Signup
+from networks.models import Membership
 from networks.models.mutual_aid import HelpRequest
 from networks.models.rapid_response import Report
+from networks.organizations.services import create_organization
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 from tests.networks import aid_world, response_world
 
@@ -189,3 +191,44 @@ def test_asking_for_help_in_spanish_on_a_phone(browser, live_server):
     )
     assert fits(page)
     assert HelpRequest.objects.get().language == "es"
+
+
+def test_writing_to_everyone_shows_who_gets_it_before_it_goes(browser, live_server):
+    action, early, late = an_action_with_shifts()
+    organizer = UserFactory(email="olga@example.org")
+    organization = create_organization(
+        user=organizer, name="Tacoma Rapid", kind="network"
+    )
+    action.organizers.set([organization])
+    for shift in (early, late):
+        services.sign_up(shift_id=shift.pk, volunteer=UserFactory())
+    services.sign_up(shift_id=early.pk, volunteer=UserFactory())  # waitlisted
+    member = UserFactory(email="member@example.org")
+    Membership.objects.create(organization=organization, user=member, role="member")
+    page = phone(browser, live_server, organizer)
+    page.goto(f"{live_server.url}/manage/actions/{action.pk}/messages/")
+
+    page.get_by_label("Subject").fill("Meet at gate B")
+    page.get_by_label("Message").fill("Bring water.\nWear green.")
+    page.get_by_role("button", name="Preview").click()
+
+    preview = page.get_by_role("region", name="Check before sending")
+    expect(preview).to_contain_text("This goes to 2 people")
+    expect(preview).to_contain_text("Bring water.\nWear green.")
+    expect(preview).to_be_in_viewport()
+    assert not OrganizerMessage.objects.exists()
+    assert fits(page)
+    preview.get_by_role("button", name="Send to 2 people").click()
+    expect(page.get_by_role("status")).to_contain_text("Your message is on its way.")
+    assert OrganizerMessage.objects.get().subject == "Meet at gate B"
+
+    page.goto(f"{live_server.url}/manage/o/{organization.slug}/")
+    row = page.get_by_role("row").filter(has_text="member@example.org")
+    row.locator("summary", has_text="Remove").click()
+    expect(row).to_contain_text("loses access to this organization")
+    assert Membership.objects.filter(user=member).exists()
+    row.get_by_role("button", name="Yes, remove").click()
+    cell = page.get_by_role("cell", name="member@example.org", exact=True)
+    expect(cell).to_have_count(0)
+    assert not Membership.objects.filter(user=member).exists()
+    assert fits(page)

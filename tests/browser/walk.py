@@ -28,7 +28,8 @@ SCREENS = Path(settings.BASE_DIR) / ".local" / "screens"
 RESULTS: list["Seen"] = []
 
 AXE_RUN = """async (tags) => {
-  const found = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+  const found = await axe.run(document, {
+    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return found.violations.map(v => v.id + " (" + v.impact + "): " +
     v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
 }"""
