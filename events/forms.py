@@ -141,6 +141,13 @@ class ActionFilterForm(forms.Form):
                 self.add_error(name, _("Enter a date between 1900 and 2200."))
         return cleaned
 
+    def active_count(self) -> int:
+        """How many filters the person set (the tabs set "when"), for the
+        folded filters' button on a phone."""
+        return sum(
+            1 for name in self.fields if name != "when" and self.data.get(name, "")
+        )
+
     def filters(self) -> dict:
         """The valid filters only: a bad field never hides the whole list."""
         if not self.is_bound:
@@ -550,6 +557,9 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
+    # Set by the preview's "Send" button: a message goes out only after the
+    # organizer has seen it and how many people it reaches.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, shifts=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -161,6 +161,12 @@ def _reminder(signup: Signup, minutes: int, due, key: str) -> Notification:
     )
 
 
+def recipients(action: Action, shift: Shift | None = None, *, waitlist: bool):
+    """The signups a message to the action (or one shift) is written for,
+    before each person's own choice about organizers' messages."""
+    return _signups(action, shift, waitlist=waitlist)
+
+
 def _signups(action: Action, shift: Shift | None = None, *, waitlist=True):
     signups = Signup.objects.filter(shift__action=action).select_related(
         "shift__action"

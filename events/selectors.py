@@ -112,6 +112,11 @@ def text_matches(q: str) -> Q:
     )
 
 
+def message_audience(action, shift=None, *, waitlist: bool) -> int:
+    """How many people a message would be written for (see notices)."""
+    return notices.recipients(action, shift, waitlist=waitlist).count()
+
+
 def campaigns_with_counts(*, today: dt.date | None = None) -> QuerySet[Campaign]:
     """Days of action, the coming ones first (soonest first), then the past
     ones (most recent first), then those with no known date."""

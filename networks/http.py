@@ -6,6 +6,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
@@ -20,6 +21,24 @@ def private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def messages_by_anchor(request, prefix: str) -> tuple[dict[int, list], list]:
+    """The messages a view tied to an anchor (extra_tags "<prefix><id>"), by
+    id, so a page shows them where the person lands, and the rest.
+
+    Reading them here marks them as shown, like the template would."""
+    anchored, rest = {}, []
+    for message in get_messages(request):
+        tag = next(
+            (t for t in message.extra_tags.split() if t.startswith(prefix)), None
+        )
+        key = tag.removeprefix(prefix) if tag else ""
+        if key.isdigit():
+            anchored.setdefault(int(key), []).append(message)
+        else:
+            rest.append(message)
+    return anchored, rest
 
 
 def client_key(request) -> str:

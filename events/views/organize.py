@@ -239,9 +239,13 @@ def action_messages(request, action_id: int):
     action = rules.organizing_action(request.user, action_id)
     shifts = selectors.message_shifts(action)
     form = MessageForm(request.POST or None, shifts=shifts)
+    preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         shift = next((s for s in shifts if s.pk == data["shift"]), None)
+        if not data["confirmed"]:
+            preview = _message_preview(action, shift, data)
+            return _messages_page(request, action, form, preview)
         try:
             services.send_message(
                 action=action,
@@ -256,11 +260,20 @@ def action_messages(request, action_id: int):
         else:
             messages.success(request, _("Your message is on its way."))
             return redirect("events:manage-action-messages", action_id=action.pk)
+    return _messages_page(request, action, form, preview)
+
+
+def _message_preview(action, shift, data) -> dict:
+    audience = selectors.message_audience(action, shift, waitlist=data["waitlist"])
+    return {**data, "shift": shift, "audience": audience}
+
+
+def _messages_page(request, action, form, preview):
     sent = selectors.sent_messages(action, limit=MESSAGES_SHOWN)
     return render(
         request,
         "events/manage/messages.html",
-        {"action": action, "form": form, "sent": sent},
+        {"action": action, "form": form, "sent": sent, "preview": preview},
     )
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from events import rules, selectors
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.forms import ActionFilterForm
+from networks.http import messages_by_anchor
 from networks.pagination import paginate
 from networks.rules import public
 
@@ -55,6 +56,7 @@ def action_list(request):
     feed_url = reverse("events:feed")
     context = {
         "form": form,
+        "active_filters": form.active_count(),
         "page": page,
         "page_note": page_note,
         "when": filters["when"],
@@ -69,6 +71,9 @@ def action_list(request):
 def action_detail(request, slug: str):
     action = rules.public_action(slug)
     shifts = selectors.action_shifts(action)
+    # What happened to a signup is said inside the shift the page scrolls to.
+    by_shift, others = messages_by_anchor(request, "shift-")
+    shown = {shift.pk for shift in shifts}
     context = {
         "action": action,
         "shifts": shifts,
@@ -77,6 +82,9 @@ def action_detail(request, slug: str):
         # nothing.
         "ahead": action.start_date is not None
         and action.start_date >= selectors.earliest_current_date(),
+        "shift_messages": by_shift,
+        "messages": others
+        + [m for pk, found in by_shift.items() if pk not in shown for m in found],
     }
     if action.start_date:
         context["calendar_links"] = {

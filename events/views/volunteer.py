@@ -28,7 +28,13 @@ from networks.rules import public
 
 
 def shift_anchor(shift) -> str:
-    return shift.action.get_absolute_url() + f"#shift-{shift.pk}"
+    return shift.action.get_absolute_url() + f"#{anchor_tag(shift)}"
+
+
+def anchor_tag(shift) -> str:
+    """Ties a message to the shift's box, where the redirect scrolls to, so
+    the person sees it there (public.action_detail places it)."""
+    return f"shift-{shift.pk}"
 
 
 @login_required
@@ -43,10 +49,12 @@ def shift_signup(request, shift_id: int):
     try:
         signup = services.sign_up(shift_id=shift.pk, volunteer=request.user)
     except services.SignupError as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=anchor_tag(shift))
         return redirect(shift_anchor(shift))
     if signup.status == SignupStatus.CONFIRMED:
-        messages.success(request, _("You are signed up. Thank you!"))
+        messages.success(
+            request, _("You are signed up. Thank you!"), extra_tags=anchor_tag(shift)
+        )
     else:
         messages.info(
             request,
@@ -54,12 +62,14 @@ def shift_signup(request, shift_id: int):
                 "This shift is full: you are on the waitlist and will be moved up "
                 "automatically, in order, when a place frees."
             ),
+            extra_tags=anchor_tag(shift),
         )
     for other in selectors.overlapping_signups(request.user, shift):
         messages.warning(
             request,
             _("This overlaps another of your shifts: %(shift)s.")
             % {"shift": f"{other.shift.get_role_display()}, {other.shift.action}"},
+            extra_tags=anchor_tag(shift),
         )
     return redirect(shift_anchor(shift))
 
@@ -212,7 +222,11 @@ def shift_join(request, shift_id: int):
     form = GuestSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(request, action="guest_signup"):
-            messages.error(request, _("Too many signups from here; try again later."))
+            messages.error(
+                request,
+                _("Too many signups from here; try again later."),
+                extra_tags=anchor_tag(shift),
+            )
             return redirect(shift_anchor(shift))
         if not form.is_spam():
             try:
@@ -223,7 +237,7 @@ def shift_join(request, shift_id: int):
                     language=request.LANGUAGE_CODE,
                 )
             except services.SignupError as error:
-                messages.error(request, str(error))
+                messages.error(request, str(error), extra_tags=anchor_tag(shift))
                 return redirect(shift_anchor(shift))
         messages.info(
             request,
@@ -231,6 +245,7 @@ def shift_join(request, shift_id: int):
                 "Almost done: we e-mailed you a link. "
                 "Your signup counts once you follow it."
             ),
+            extra_tags=anchor_tag(shift),
         )
         return redirect(shift_anchor(shift))
     return render(request, "events/shift_join.html", {"shift": shift, "form": form})

@@ -85,3 +85,11 @@ def logged_in_page(browser, live_server, user):
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The page walk's figures and where its screenshots are."""
+    from tests.browser import walk
+
+    for line in walk.summary():
+        terminalreporter.write_line(line)

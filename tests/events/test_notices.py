@@ -275,16 +275,21 @@ def test_organizers_message_reaches_the_shift_and_they_see_it_went(now, shift, c
     client.force_login(organizer)
     url = f"/manage/actions/{shift.action.pk}/messages/"
 
-    response = client.post(
-        url, {"shift": shift.pk, "subject": "Meet at gate B", "body": "Bring ID."}
-    )
+    data = {"shift": shift.pk, "subject": "Meet at gate B", "body": "Bring ID."}
+    preview = client.post(url, data)
+    assert preview.status_code == 200
+    assert "This goes to 1 person" in preview.content.decode()
+    assert send_due() == []
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     [message] = send_due()
     assert message.to == [on_shift.contact_email]  # not the waitlist
     assert "Meet at gate B (Rally for families)" in message.subject
     assert "Bring ID." in message.body
 
-    client.post(url, {"subject": "Thanks", "body": "See you.", "waitlist": "on"})
+    everyone = {"subject": "Thanks", "body": "See you.", "waitlist": "on"}
+    assert "Send to 3 people" in client.post(url, everyone).content.decode()
+    client.post(url, {**everyone, "confirmed": "1"})
     assert sorted(m.to[0] for m in send_due()) == sorted(
         [on_shift.contact_email, waiting.contact_email]
     )
