@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0008_notifications'),
+        ('events', '0009_sealed_personal_data'),
     ]
 
     operations = [

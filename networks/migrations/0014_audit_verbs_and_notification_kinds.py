@@ -6,14 +6,14 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0011_notification_kinds'),
+        ('networks', '0013_audit_erased'),
     ]
 
     operations = [
         migrations.AlterField(
             model_name='auditentry',
             name='verb',
-            field=models.CharField(choices=[('created', 'created the organization'), ('added member', 'added a member'), ('changed role', 'changed a role'), ('removed member', 'removed a member'), ('invited', 'invited'), ('created action', 'created an action'), ('changed action', 'changed an action'), ('published', 'published'), ('cancelled', 'cancelled'), ('duplicated action', 'duplicated an action'), ('added shift', 'added a shift'), ('changed places', 'changed the places'), ('changed shift', 'changed a shift'), ('removed shift', 'removed a shift'), ('created day of action', 'created a day of action'), ('changed day of action', 'changed a day of action'), ('submitted to day of action', 'submitted to a day of action'), ('approved local action', 'approved a local action'), ('rejected local action', 'rejected a local action'), ('messaged volunteers', 'wrote to the volunteers')], max_length=40, verbose_name='what'),
+            field=models.CharField(choices=[('created', 'created the organization'), ('added member', 'added a member'), ('changed role', 'changed a role'), ('removed member', 'removed a member'), ('invited', 'invited'), ('created action', 'created an action'), ('changed action', 'changed an action'), ('published', 'published'), ('cancelled', 'cancelled'), ('duplicated action', 'duplicated an action'), ('added shift', 'added a shift'), ('changed places', 'changed the places'), ('changed shift', 'changed a shift'), ('removed shift', 'removed a shift'), ('created day of action', 'created a day of action'), ('changed day of action', 'changed a day of action'), ('submitted to day of action', 'submitted to a day of action'), ('approved local action', 'approved a local action'), ('rejected local action', 'rejected a local action'), ('messaged volunteers', 'wrote to the volunteers'), ('erased network data', "erased a network's sensitive data")], max_length=40, verbose_name='what'),
         ),
         migrations.AlterField(
             model_name='notification',
