@@ -66,6 +66,7 @@ def web(tmp_path):
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "web-under-test",
+        "SEALING_KEYS": "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=",
         "ALLOWED_HOSTS": "organizer.test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "LOCAL_DIR": str(tmp_path),

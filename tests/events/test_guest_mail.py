@@ -72,7 +72,7 @@ def test_it_is_a_row_sent_right_after_the_request_commits(
     assert mail.to == ["rosa@example.org"]
     assert mail.subject == "[Organizer] Confirm your signup: Vigil at the courthouse"
     assert mail.message_id == outbox.message_id(row)
-    assert mail.text.startswith("Hello,\r\n")
+    assert mail.text.splitlines()[0] == "Hello,"
     assert link_in(mail.text) == f"/signups/confirm/{request.token}/"
 
 
@@ -92,7 +92,7 @@ def test_it_does_not_repeat_what_the_guest_typed_to_an_unconfirmed_address(
     html = notices.render_request(Notification.objects.get(), request, {}).html
     assert "prize" not in mail.text
     assert "prize" not in html
-    assert mail.text.startswith("Hello,\r\n")
+    assert mail.text.splitlines()[0] == "Hello,"
 
 
 def test_the_row_holds_no_link(django_capture_on_commit_callbacks):
@@ -173,7 +173,7 @@ def test_a_temporary_refusal_is_retried_too(sink, django_capture_on_commit_callb
     row = Notification.objects.get()
     assert row.state == State.PENDING
     assert row.last_error.startswith(
-        "Refused by the mail server: rosa@example.org: 451"
+        "Refused by the mail server: <recipient>: 451"
     )
 
 
