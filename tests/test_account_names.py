@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from events.services import sign_up
-from networks.organizations.services import create_organization
+from networks.organizations.services import create_organization, invite
 from networks.outbox import services as outbox
 from tests.factories import ActionFactory, ShiftFactory, UserFactory
 from tests.test_accounts import PASSWORD
@@ -140,3 +140,17 @@ def test_mail_never_greets_anyone_by_their_address(roster):
 
     assert body.startswith("Hello,\n")
     assert "Hello nameless@x.org" not in body
+
+
+def test_an_invitation_names_the_inviter_by_their_name(
+    roster, django_capture_on_commit_callbacks
+):
+    admin, organization, _ = roster
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(organization=organization, email="new@x.org", role="member", actor=admin)
+    for ids in outbox.queue_due():
+        outbox.deliver(ids)
+
+    [message] = [m for m in mail.outbox if m.to == ["new@x.org"]]
+    assert message.body.startswith("Lupe invites you to join Night Watch as Member.")

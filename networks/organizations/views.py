@@ -35,12 +35,8 @@ def _with_next(url: str, next_url: str | None) -> str:
 
 class ActivateTOTP(ActivateTOTPView):
     """allauth's page, passing `next` (a page of this site only) on to the
-    recovery codes, or back to it at once when there are none to show."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["next_url"] = get_next_redirect_url(self.request)
-        return context
+    recovery codes, or back to it at once when there are none to show. Its
+    form posts to its own address, `next` included (mfa/totp/activate_form.html)."""
 
     def get_success_url(self) -> str:
         next_url = get_next_redirect_url(self.request)
