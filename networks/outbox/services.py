@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -307,12 +308,21 @@ def record_sweep(*, now=None) -> None:
 # Delivery.
 
 
-def deliver(ids: list[int], *, conditional: bool = True) -> dict[str, int]:
+def deliver(
+    ids: list[int], *, conditional: bool = True, renew: bool = True
+) -> dict[str, int]:
     """Send the due, pending rows among `ids`; returns counts by outcome.
 
     `conditional=False` exists only for the control test that shows the race
     is real: it reads the pending rows and then takes them, in two steps, as
     a naive outbox would. Nothing else may pass it.
+
+    A batch can take longer than the lease (a slow mail server, a busy
+    machine): its unsent rows would then look abandoned, and a sweep would
+    hand them to another worker while this one still sends them. So the lease
+    of the rows not yet sent is renewed every third of a lease, and a row a
+    sweep took back anyway is left to whoever has it now. `renew=False`
+    exists only for the control test that shows what happens without it.
     """
     now = timezone.now()
     claim = uuid.uuid4().hex
@@ -341,14 +351,28 @@ def deliver(ids: list[int], *, conditional: bool = True) -> dict[str, int]:
     targets = _load_targets(rows)
     memo: dict = {}
     opened: dict[str, Channel] = {}
+    mine = {row.pk for row in rows}
+    renewed, every = time.monotonic(), lease_seconds() / 3
     try:
         for row in rows:
+            if renew and time.monotonic() - renewed >= every:
+                mine = _renew(claim)
+                renewed = time.monotonic()
+            if row.pk not in mine:
+                continue  # a sweep took it back; it is someone else's now
             result = _deliver_one(row, targets, memo, opened, claim)
             outcome[result] += 1
     finally:
         for channel in opened.values():
             channel.close()
     return outcome
+
+
+def _renew(claim: str) -> set[int]:
+    """Extend the lease of a delivery's unsent rows; the ids still its own."""
+    unsent = Notification.objects.filter(claim=claim, state=State.SENDING)
+    unsent.update(claimed_at=timezone.now())
+    return set(unsent.values_list("pk", flat=True))
 
 
 def _load_targets(rows: list[Notification]) -> dict:

@@ -248,6 +248,45 @@ def test_two_sweeps_at_once_hand_out_each_row_once(sink):
     assert Counter(sink.ids()) == Counter(message_id(pk) for pk in ids)
 
 
+def slow_batch_meets_a_sweep(sink, settings, *, renew: bool) -> Counter:
+    """One delivery sends 12 rows at half a second each (6 s) with a 4 s
+    lease, while this thread sweeps as beat would until the batch is done:
+    how many copies of each message reached the mail server."""
+    settings.NOTIFICATION_LEASE_SECONDS = 4
+    sink.delay = 0.5
+    ids = confirmations(12)
+    [chunk] = outbox.queue_due()
+    slow = Race([lambda: outbox.deliver(chunk, renew=renew)])
+    while any(thread.is_alive() for thread in slow.threads):
+        outbox.recover()
+        send_due()
+        time.sleep(0.2)
+    assert slow.join() == []
+    send_due()  # what a sweep took back and the batch then left
+    wanted = Counter(message_id(pk) for pk in ids)
+    copies = Counter(sink.ids())
+    assert set(copies) == set(wanted)  # nothing lost either way
+    return copies
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_slower_than_the_lease_keeps_its_rows(sink, settings):
+    postgres_only()
+    copies = slow_batch_meets_a_sweep(sink, settings, renew=True)
+    assert set(copies.values()) == {1}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_control_without_renewing_the_lease_a_sweep_sends_copies(sink, settings):
+    """The same batch without renewing its lease: the rows it had not reached
+    after 4 s look abandoned, a sweep hands them out again, and both send."""
+    postgres_only()
+    copies = slow_batch_meets_a_sweep(sink, settings, renew=False)
+    assert max(copies.values()) == 2
+
+
 # Real Celery workers on Redis and PostgreSQL.
 
 
