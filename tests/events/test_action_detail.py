@@ -104,3 +104,15 @@ def test_the_city_centre_point_is_left_out_when_a_street_address_is_known(client
 
     assert "1 Main St" in addressed and "city centre" not in addressed
     assert "Approximate map point (city centre): 47.25288, -122.44429" in centre
+
+
+def test_a_turnout_of_one_is_one_person(client):
+    action = ActionFactory(
+        start_date=dt.date(2026, 1, 31),
+        turnout_qualifier=TurnoutQualifier.EXACT,
+        turnout_count=1,
+    )
+
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "1 person" in body and "1 people" not in body
