@@ -116,3 +116,18 @@ def test_a_turnout_of_one_is_one_person(client):
     body = client.get(action.get_absolute_url()).content.decode()
 
     assert "1 person" in body and "1 people" not in body
+
+
+def test_an_editors_note_in_english_is_marked_english_on_a_spanish_page(client):
+    action = ActionFactory(
+        open_questions=[
+            {"code": "note", "text": "The source gives no venue."},
+            {"code": "date_missing"},
+        ]
+    )
+    client.cookies["django_language"] = "es"
+
+    page = client.get(f"/es{action.get_absolute_url()}").content.decode()
+
+    assert '<li lang="en">The source gives no venue.</li>' in page
+    assert "<li>La fuente no da fecha para esta acción.</li>" in page
