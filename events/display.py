@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from events.models import Action, DatePrecision, Shift, ShiftRole, TurnoutQualifier
 from networks.models import Role
@@ -42,12 +43,19 @@ def turnout(action: Action) -> str:
         return _("Not reported")
     if action.turnout_count is None:
         return str(TurnoutQualifier(qualifier).label)
-    count = number_format(action.turnout_count, force_grouping=True)
+    n = action.turnout_count
+    count = number_format(n, force_grouping=True)
     templates = {
-        TurnoutQualifier.EXACT: _("%(count)s people"),
-        TurnoutQualifier.ABOUT: _("about %(count)s people"),
-        TurnoutQualifier.OVER: _("over %(count)s people"),
-        TurnoutQualifier.NEARLY: _("nearly %(count)s people"),
+        TurnoutQualifier.EXACT: ngettext("%(count)s person", "%(count)s people", n),
+        TurnoutQualifier.ABOUT: ngettext(
+            "about %(count)s person", "about %(count)s people", n
+        ),
+        TurnoutQualifier.OVER: ngettext(
+            "over %(count)s person", "over %(count)s people", n
+        ),
+        TurnoutQualifier.NEARLY: ngettext(
+            "nearly %(count)s person", "nearly %(count)s people", n
+        ),
     }
     return templates[qualifier] % {"count": count}
 

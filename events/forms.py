@@ -351,16 +351,24 @@ class CancelForm(forms.Form):
     )
 
 
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A `datetime-local` input; browsers leave it empty unless the value
+    has the "T" between date and time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class ShiftForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ShiftRole.choices)
     starts = forms.DateTimeField(
         label=_("Starts"),
         help_text=_("Local time at the action's place."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=LocalDateTimeInput,
     )
-    ends = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    ends = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput)
     places = forms.IntegerField(label=_("Places"), min_value=0, max_value=MAX_PLACES)
     what_to_bring = forms.CharField(
         label=_("What to bring"),

@@ -18,6 +18,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -270,7 +271,15 @@ def report_start(request, slug: str, report_id: int):
 def report_dispatch(request, slug: str, report_id: int):
     report = rules.report_for_dispatcher(request, slug, report_id)
     count = services.dispatch(report=report, actor=request.user)
-    messages.success(request, _("%(count)s people on call alerted.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person on call alerted.",
+            "%(count)s people on call alerted.",
+            count,
+        )
+        % {"count": count},
+    )
     return _to_report(report)
 
 

@@ -104,3 +104,30 @@ def test_the_city_centre_point_is_left_out_when_a_street_address_is_known(client
 
     assert "1 Main St" in addressed and "city centre" not in addressed
     assert "Approximate map point (city centre): 47.25288, -122.44429" in centre
+
+
+def test_a_turnout_of_one_is_one_person(client):
+    action = ActionFactory(
+        start_date=dt.date(2026, 1, 31),
+        turnout_qualifier=TurnoutQualifier.EXACT,
+        turnout_count=1,
+    )
+
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "1 person" in body and "1 people" not in body
+
+
+def test_an_editors_note_in_english_is_marked_english_on_a_spanish_page(client):
+    action = ActionFactory(
+        open_questions=[
+            {"code": "note", "text": "The source gives no venue."},
+            {"code": "date_missing"},
+        ]
+    )
+    client.cookies["django_language"] = "es"
+
+    page = client.get(f"/es{action.get_absolute_url()}").content.decode()
+
+    assert '<li lang="en">The source gives no venue.</li>' in page
+    assert "<li>La fuente no da fecha para esta acción.</li>" in page

@@ -811,11 +811,17 @@ def test_a_new_shift_starts_as_the_actions_span(client, world):
     action.save()
     client.force_login(world["people"]["organizer"])
 
-    form = client.get(f"/manage/actions/{action.pk}/shifts/new/").context["form"]
+    response = client.get(f"/manage/actions/{action.pk}/shifts/new/")
 
     local = action.local_starts_at.replace(tzinfo=None)
+    form = response.context["form"]
     assert form["starts"].value() == local
     assert form["ends"].value() == local + dt.timedelta(hours=3)
+    # As a browser's datetime-local input takes it (with the "T").
+    page = response.content.decode()
+    assert f'name="starts" value="{local:%Y-%m-%dT%H:%M}"' in page
+    ends = local + dt.timedelta(hours=3)
+    assert f'name="ends" value="{ends:%Y-%m-%dT%H:%M}"' in page
 
 
 def test_a_new_shift_of_a_date_only_action_offers_no_invented_time(client, world):
