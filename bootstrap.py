@@ -107,6 +107,8 @@ def run(python: str) -> int:
         "web": [
             str(bin_dir / "waitress-serve"),
             f"--listen=127.0.0.1:{port}",
+            # settings.UPLOAD_MAX_BYTES: waitress holds a body before Django.
+            "--max-request-body-size=34603008",
             "config.wsgi:application",
         ],
         "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "-l", "info"],
