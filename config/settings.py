@@ -87,8 +87,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A NUL in a path is refused (400) before it reaches a view.
-    "networks.http.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A NUL in a path is refused (400) before it reaches a view; last, so the
+    # refusal still carries the headers of the middleware above.
+    "networks.http.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
