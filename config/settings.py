@@ -93,8 +93,6 @@ MIDDLEWARE = [
     # Before anything reads the client's address or scheme.
     "networks.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # A NUL in a path is refused (400) before it reaches a view.
-    "networks.http.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +105,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A NUL in a path is refused (400) before it reaches a view; last, so the
+    # refusal still carries the headers of the middleware above.
+    "networks.http.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -283,7 +284,24 @@ if not SEALING_KEYS and DEBUG:
 # through views that check who is asking.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", LOCAL_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads are bounded before they cost (networks/uploads.py): a photo of more
+# than UPLOAD_FILE_MAX_BYTES is read but never stored; a request of more than
+# UPLOAD_MAX_BYTES (four photos and the form) is not read at all. The web
+# server holds a body before Django sees it, so give it the same limit
+# (waitress: --max-request-body-size, as bootstrap.py does; nginx:
+# client_max_body_size 33m).
+UPLOAD_FILE_MAX_BYTES = 8 * 1024 * 1024
+UPLOAD_MAX_BYTES = 4 * UPLOAD_FILE_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "networks.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files wait in a 0600 temp file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form's other fields together
+# Stored photos are readable by the app's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -149,4 +149,7 @@ def test_no_get_parameter_makes_a_server_error(client, shift, path, query):
     ],
 )
 def test_a_nul_character_is_a_bad_request(client, path):
-    assert client.get(path).status_code == 400
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]

@@ -112,9 +112,12 @@ class ReportForm(SpamTrap, Form):
         ),
     )
 
-    def __init__(self, *args, network, **kwargs):
+    def __init__(self, *args, network, upload_refused="", **kwargs):
+        """`upload_refused`: why photos were left out of the request, unread
+        (networks.uploads.refusal), to be shown on the photos field."""
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(network.timezone)
+        self.upload_refused = upload_refused
 
     def clean_seen_at(self):
         value = localize(self.cleaned_data["seen_at"], self.zone)
@@ -132,6 +135,8 @@ class ReportForm(SpamTrap, Form):
         return clean_zip(self.cleaned_data["zip_code"])
 
     def clean_photos(self):
+        if self.upload_refused:
+            raise forms.ValidationError(self.upload_refused)
         photos = self.cleaned_data["photos"]
         if len(photos) > 4:
             raise forms.ValidationError(_("At most 4 photos."))

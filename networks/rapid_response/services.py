@@ -9,12 +9,14 @@ its rule first.
 import datetime as dt
 import io
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from networks.models import AuditVerb, NotificationKind
 from networks.models.rapid_response import (
@@ -40,6 +42,9 @@ from networks.models.rapid_response import (
 )
 from networks.organizations.services import record, unique_slug
 from networks.outbox import services as outbox
+
+# Phones send HEIC (iPhone's default); Pillow reads it with pillow-heif.
+register_heif_opener()
 
 
 class ResponseError(Exception):
@@ -158,39 +163,72 @@ def leave_slot(*, slot, user) -> None:
 
 # Reports.
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+# A phone's photo: 12 or 24 megapixels by default (a 48 MP mode is refused).
+PHOTO_MAX_PIXELS = 25_000_000
+# What a picture may take decoded (a 25 MP photo in RGB; 20 MP with alpha).
+PHOTO_MAX_DECODED = 80_000_000
+# Stored photos are at most this wide or tall: enough to read a plate.
+PHOTO_MAX_SIDE = 2560
+# JPEG and MPO (a phone's JPEG with a depth or preview frame) are decoded
+# already shrunk (Image.draft), so their memory stays small whatever their size.
+# (Pillow opens MPO through its JPEG plugin.)
+PHOTO_FORMATS = ["HEIF", "JPEG", "PNG", "WEBP"]
 PHOTOS_PER_REPORT = 4
 
 
-def clean_photo(upload) -> ContentFile:
-    """The picture only: re-encoded as JPEG with no EXIF, GPS or other
-    metadata, turned upright first. Raises ResponseError for anything that
-    is not a real JPEG, PNG or WebP picture of a sane size.
-    """
-    if upload.size > PHOTO_MAX_BYTES:
+def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` shrunk, keeping its shape, to fit a square of `side`."""
+    scale = min(1, side / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _check_size(image) -> None:
+    """Refuses, from the header alone, a picture too large to decode: more
+    pixels than a phone takes, or more bytes than PHOTO_MAX_DECODED decoded."""
+    pixels = image.width * image.height
+    bands = len(image.getbands())
+    most = min(PHOTO_MAX_PIXELS, PHOTO_MAX_DECODED // bands)
+    if pixels > most:
         raise ResponseError(
-            _("A photo may be at most %(mb)s MB.") % {"mb": PHOTO_MAX_BYTES >> 20}
+            _("A photo may be at most %(mp)s megapixels; nothing was saved.")
+            % {"mp": most // 1_000_000}
+        )
+
+
+def clean_photo(upload) -> ContentFile:
+    """The picture only: re-encoded as JPEG with no EXIF, GPS, XMP or other
+    metadata, turned upright first, at most PHOTO_MAX_SIDE pixels a side.
+
+    The format and size are read from the header before anything is decoded;
+    raises ResponseError for anything that is not a JPEG, PNG, WebP or HEIC
+    picture of at most PHOTO_MAX_PIXELS.
+    """
+    if upload.size > settings.UPLOAD_FILE_MAX_BYTES:
+        raise ResponseError(
+            _("A photo may be at most %(mb)s MB; nothing was saved.")
+            % {"mb": settings.UPLOAD_FILE_MAX_BYTES >> 20}
         )
     try:
-        with Image.open(upload) as probe:
-            kind = probe.format
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if kind not in PHOTO_FORMATS:
-                raise ResponseError(_("Photos must be JPEG, PNG or WebP pictures."))
-            if image.width * image.height > PHOTO_MAX_PIXELS:
-                raise ResponseError(_("This photo is too large."))
-            upright = ImageOps.exif_transpose(image).convert("RGB")
+        with Image.open(upload, formats=PHOTO_FORMATS) as image:
+            image.draft("RGB", _fit(image.size, PHOTO_MAX_SIDE))  # JPEG: 1/2..1/8
+            _check_size(image)
+            image.load()
+            # To RGB before reduce(): with alpha it would copy the whole
+            # picture premultiplied first.
+            rgb = image if image.mode == "RGB" else image.convert("RGB")
+            factor = -(-max(rgb.size) // PHOTO_MAX_SIDE)
+            upright = rgb.reduce(factor) if factor > 1 else rgb.copy()
+            ImageOps.exif_transpose(upright, in_place=True)
     except (
         UnidentifiedImageError,
         OSError,
         SyntaxError,
+        ValueError,
         Image.DecompressionBombError,
     ) as error:
-        raise ResponseError(_("This file is not a picture we can read.")) from error
+        raise ResponseError(
+            _("This file is not a JPEG, PNG, WebP or HEIC picture we can read.")
+        ) from error
     clean = io.BytesIO()
     upright.save(clean, format="JPEG", quality=85)  # no exif= argument: none kept
     return ContentFile(clean.getvalue(), name="photo.jpg")

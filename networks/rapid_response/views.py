@@ -26,6 +26,7 @@ from django.views.decorators.http import (
 )
 
 from networks.forms import EraseForm
+from networks import uploads
 from networks.http import client_key, private
 from networks.languages import language_name
 from networks.models.rapid_response import (
@@ -85,6 +86,7 @@ def _report_form(request, network, *, intake: bool):
         request.POST or None,
         request.FILES or None,
         network=network,
+        upload_refused=uploads.refusal(request),
         initial={"seen_at": local_now(network)},
     )
     if request.method == "POST" and form.is_valid():

@@ -252,7 +252,7 @@ def test_a_future_time_is_refused(client, world):
     [
         (
             SimpleUploadedFile("x.jpg", b"<?php echo 1; ?>", content_type="image/jpeg"),
-            "not a picture we can read",
+            "is not a JPEG, PNG, WebP or HEIC picture",
         ),
         (
             SimpleUploadedFile("big.jpg", b"\xff" * (8 * 1024 * 1024 + 1)),
