@@ -23,23 +23,29 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
 
 
-def phone(browser, live_server, user=None, *, locale="en-US"):
-    context = browser.new_context(locale=locale, viewport=PHONE)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
+@pytest.fixture
+def phone(browser, live_server):
+    """Opens a 360 px phone for a person (or nobody); closes them all after
+    the test, so no page is left talking to the server."""
+    contexts = []
+
+    def open_phone(user=None, *, locale="en-US"):
+        context = browser.new_context(locale=locale, viewport=PHONE)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies["sessionid"].value
+            context.add_cookies(
+                [{"name": "sessionid", "value": cookie, "url": live_server.url}]
+            )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
 
 
 def fits(page) -> bool:
@@ -60,11 +66,11 @@ def an_action_with_shifts():
     return action, early, late
 
 
-def test_signing_up_says_so_inside_the_shift_on_screen(browser, live_server):
+def test_signing_up_says_so_inside_the_shift_on_screen(phone, live_server):
     action, early, late = an_action_with_shifts()
     volunteer = UserFactory(email="vero@example.org")
     services.sign_up(shift_id=early.pk, volunteer=UserFactory())
-    page = phone(browser, live_server, volunteer)
+    page = phone(volunteer)
     page.goto(live_server.url + action.get_absolute_url())
 
     page.locator(f"#shift-{late.pk}").get_by_role("button", name="Sign up").click()
@@ -86,11 +92,11 @@ def test_signing_up_says_so_inside_the_shift_on_screen(browser, live_server):
     assert fits(page)
 
 
-def test_cancelling_a_signup_asks_first(browser, live_server):
+def test_cancelling_a_signup_asks_first(phone, live_server):
     action, early, late = an_action_with_shifts()
     volunteer = UserFactory(email="vero@example.org")
     signup = services.sign_up(shift_id=late.pk, volunteer=volunteer)
-    page = phone(browser, live_server, volunteer)
+    page = phone(volunteer)
     page.goto(live_server.url + "/me/shifts/")
 
     yes = page.get_by_role("button", name="Yes, cancel it")
@@ -106,9 +112,9 @@ def test_cancelling_a_signup_asks_first(browser, live_server):
     assert signup.status == "cancelled"
 
 
-def test_a_guest_sees_the_e_mail_notice_where_they_signed_up(browser, live_server):
+def test_a_guest_sees_the_e_mail_notice_where_they_signed_up(phone, live_server):
     action, early, late = an_action_with_shifts()
-    page = phone(browser, live_server)
+    page = phone()
     page.goto(live_server.url + action.get_absolute_url())
 
     page.locator(f"#shift-{late.pk}").get_by_role("link", name="Sign up").click()
@@ -139,10 +145,10 @@ def test_a_guest_sees_the_e_mail_notice_where_they_signed_up(browser, live_serve
     assert fits(page)
 
 
-def test_a_report_from_a_360_px_phone(browser, live_server):
+def test_a_report_from_a_360_px_phone(phone, live_server):
     world = response_world.build()
     network = world["network"]
-    page = phone(browser, live_server)
+    page = phone()
     page.goto(f"{live_server.url}/rr/{network.slug}/report/")
     assert fits(page)
 
@@ -157,10 +163,10 @@ def test_a_report_from_a_360_px_phone(browser, live_server):
     assert Report.objects.get().location == "1800 S Blue Island Ave"
 
 
-def test_asking_for_help_in_spanish_on_a_phone(browser, live_server):
+def test_asking_for_help_in_spanish_on_a_phone(phone, live_server):
     world = aid_world.build()
     network = world["network"]
-    page = phone(browser, live_server, locale="es-US")
+    page = phone(locale="es-US")
     page.goto(f"{live_server.url}/es/aid/{network.slug}/ask/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     assert fits(page)
@@ -193,7 +199,7 @@ def test_asking_for_help_in_spanish_on_a_phone(browser, live_server):
     assert HelpRequest.objects.get().language == "es"
 
 
-def test_writing_to_everyone_shows_who_gets_it_before_it_goes(browser, live_server):
+def test_writing_to_everyone_shows_who_gets_it_before_it_goes(phone, live_server):
     action, early, late = an_action_with_shifts()
     organizer = UserFactory(email="olga@example.org")
     organization = create_organization(
@@ -205,7 +211,7 @@ def test_writing_to_everyone_shows_who_gets_it_before_it_goes(browser, live_serv
     services.sign_up(shift_id=early.pk, volunteer=UserFactory())  # waitlisted
     member = UserFactory(email="member@example.org")
     Membership.objects.create(organization=organization, user=member, role="member")
-    page = phone(browser, live_server, organizer)
+    page = phone(organizer)
     page.goto(f"{live_server.url}/manage/actions/{action.pk}/messages/")
 
     page.get_by_label("Subject").fill("Meet at gate B")

@@ -42,37 +42,53 @@ def problems_of(seen: walk.Seen, page: site.Page) -> list[str]:
     return found
 
 
+def walk_as(tab, live_server, world, *, person, size, language) -> list[str]:
+    """Every page of one person in one open tab; what was wrong with them."""
+    prefix = "" if language == "en" else f"/{language}"
+    problems = []
+    for page in by_person()[person]:
+        url = prefix + page.url(world)
+        ours = not page.axe_expected_to_fail
+        seen = walk.look(tab, live_server, url, page.status, ours=ours)
+        seen.language, seen.size, seen.person = language, size, person
+        seen.page, seen.axe_expected = page.path, not ours
+        shot = walk.screenshot(tab, seen, page.path)
+        walk.RESULTS.append(seen)
+        problems += [
+            f"{person} {size} {url}: {problem} [{shot}]"
+            for problem in problems_of(seen, page)
+        ]
+    return problems
+
+
 @pytest.mark.parametrize("language", list(walk.LANGUAGES))
 def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, language):
     walk.clear(language)
     world = site.build()
     axe = walk.axe_source()
-    prefix = "" if language == "en" else f"/{language}"
     rendered = walk.Templates()
     template_rendered.connect(rendered)
     problems = []
     try:
-        for person, pages in by_person().items():
-            user = world["people"][person]
+        for person in by_person():
             for size in walk.SIZES:
+                user = world["people"][person]
                 context = walk.new_context(
                     browser, live_server, user, language=language, size=size, axe=axe
                 )
-                tab = context.new_page()
-                tab.set_default_timeout(20_000)
-                for page in pages:
-                    url = prefix + page.url(world)
-                    ours = not page.axe_expected_to_fail
-                    seen = walk.look(tab, live_server, url, page.status, ours=ours)
-                    seen.language, seen.size, seen.person = language, size, person
-                    seen.page, seen.axe_expected = page.path, not ours
-                    shot = walk.screenshot(tab, seen, page.path)
-                    walk.RESULTS.append(seen)
-                    problems += [
-                        f"{person} {size} {url}: {problem} [{shot}]"
-                        for problem in problems_of(seen, page)
-                    ]
-                context.close()
+                try:
+                    tab = context.new_page()
+                    tab.set_default_timeout(20_000)
+                    problems += walk_as(
+                        tab,
+                        live_server,
+                        world,
+                        person=person,
+                        size=size,
+                        language=language,
+                    )
+                finally:
+                    context.close()
     finally:
         template_rendered.disconnect(rendered)
     walk.write_problems(language, problems)
