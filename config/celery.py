@@ -9,11 +9,15 @@ import os
 from celery import Celery
 from django.conf import settings
 
+from networks.logs import connect_celery
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("organizer")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# A task queued during a request logs with that request's id.
+connect_celery()
 
 app.conf.beat_schedule = {
     "heartbeat": {

@@ -244,9 +244,14 @@ def record_payment(*, pledge: Pledge, amount: Decimal) -> Pledge:
 # The schedule.
 
 
-def housekeeping(*, now=None) -> dict[str, int]:
+def housekeeping(*, now=None, lock: bool = True) -> dict[str, int]:
     """Remind coordinators of requests nobody took, expire old ones, and
-    purge requests that have been over long enough (keeping counts)."""
+    purge requests that have been over long enough (keeping counts).
+
+    Safe to run twice at once (two beats by mistake): the requests to remind
+    are locked and read again under the lock, so a second run waits for the
+    first and then finds them reminded. `lock=False` is for the control test
+    that shows the duplicate reminders otherwise."""
     now = now or timezone.now()
     reminded = expired = purged = 0
     for network in AidNetwork.objects.all():
@@ -257,14 +262,13 @@ def housekeeping(*, now=None) -> dict[str, int]:
         expired += waiting.filter(
             created_at__lt=now - dt.timedelta(days=network.expire_after_days)
         ).update(status=RequestStatus.EXPIRED, over_at=now)
-        stale = list(
-            waiting.filter(
-                created_at__lt=now - dt.timedelta(days=network.remind_after_days),
-                reminded_at__isnull=True,
-            )
+        due = waiting.filter(
+            created_at__lt=now - dt.timedelta(days=network.remind_after_days),
+            reminded_at__isnull=True,
         )
         coordinators = selectors.member_ids(network, AidRole.COORDINATOR)
         with transaction.atomic():
+            stale = list(due.select_for_update() if lock else due)
             for help_request in stale:
                 _notify(help_request, NotificationKind.AID_STALE, coordinators)
             HelpRequest.objects.filter(pk__in=[r.pk for r in stale]).update(

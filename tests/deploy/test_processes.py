@@ -117,3 +117,4 @@ def test_behind_its_tls_proxy_the_web_process_answers_instead_of_redirecting(web
     assert (plain[0], plain[1]["location"]) == (301, "https://organizer.test/actions/")
     ready = get(web, "/healthz/ready")
     assert (ready[0], json.loads(ready[2])["database"]) == (200, "ok")
+    assert len(proxied[1]["x-request-id"]) == 32
