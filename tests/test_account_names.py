@@ -114,7 +114,10 @@ def test_members_are_listed_by_name(client, roster):
 
     page = client.get(f"/manage/o/{organization.slug}/").content.decode()
 
-    assert "<tr><td data-label=\"Name\">Lupe<br><small>admin@example.org</small></td>" in page
+    assert (
+        '<tr><td data-label="Name">Lupe<br><small>admin@example.org</small></td>'
+        in page
+    )
 
 
 def confirmation_to(volunteer, shift) -> str:

@@ -25,8 +25,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from networks.forms import EraseForm
 from networks import uploads
+from networks.forms import EraseForm
 from networks.http import client_key, private
 from networks.languages import language_name
 from networks.models.rapid_response import (
