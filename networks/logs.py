@@ -40,7 +40,9 @@ class RequestIdFilter(logging.Filter):
     is its path) is dropped."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
+        # Some records arrive with the field present but empty (a record
+        # factory or another library may add it): fill it in then too.
+        if getattr(record, "request_id", None) is None:
             record.request_id = request_id.get()
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):

@@ -30,7 +30,9 @@ class Capture(logging.Handler):
             )
         )
         self.addFilter(
-            configurator.configure_filter(settings.LOGGING["filters"]["request_id"])
+            configurator.configure_filter(
+                dict(settings.LOGGING["filters"]["request_id"])
+            )
         )
         self.lines: list[str] = []
 
