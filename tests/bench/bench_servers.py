@@ -164,7 +164,7 @@ def prepare(folder: Path) -> dict[str, str]:
         "LOCAL_DIR": str(folder),
         "DATABASE_URL": os.environ.get("DATABASE_URL")
         or f"sqlite:///{folder / 'bench.sqlite3'}",
-        "AID_CONTACT_KEYS": "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=",
+        "SEALING_KEYS": "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=",
         "LOG_LEVEL": "WARNING",
     }
     for args in (

@@ -2,6 +2,7 @@
 them (tests/deploy/test_dockerfile.py checks that it does)."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -42,9 +43,15 @@ def tree(tmp_path):
     return tmp_path / "app"
 
 
+def normalized(name: str) -> str:
+    """A package's name as PyPI compares them (PEP 503): pip freeze writes
+    pillow_heif where pyproject.toml says pillow-heif."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def test_requirements_are_the_runtime_dependencies_at_locked_versions():
     locked = {
-        line.split("==")[0].lower(): line.split("==")[1]
+        normalized(line.split("==")[0]): line.split("==")[1]
         for line in (ROOT / "requirements.lock").read_text().splitlines()
         if "==" in line
     }
@@ -53,11 +60,11 @@ def test_requirements_are_the_runtime_dependencies_at_locked_versions():
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split()
-    names = {line.split("[")[0].split("==")[0].lower(): line for line in lines}
+    names = {normalized(line.split("[")[0].split("==")[0]): line for line in lines}
     assert {"django", "granian", "celery", "psycopg"} <= set(names)
     assert not {"pytest", "ruff", "playwright", "waitress", "gunicorn"} & set(names)
     for name, line in names.items():
-        assert line.endswith("==" + locked[name.replace("_", "-")]), line
+        assert line.endswith("==" + locked[name]), line
 
 
 def test_assets_are_compiled_translations_and_hashed_static_files(tree):

@@ -70,15 +70,17 @@ def web(tmp_path):
         "ALLOWED_HOSTS": "organizer.test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "LOCAL_DIR": str(tmp_path),
+        "STATIC_ROOT": str(tmp_path / "static"),
         "TRUSTED_PROXIES": "127.0.0.1",
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_THREADS": "2",
     }
     env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    for step in (["migrate"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *step, "-v0"], cwd=ROOT, env=env, check=True
+        )
     log = (tmp_path / "web.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "deploy/processes.py", "web"],

@@ -216,7 +216,7 @@ def test_one_report_with_four_of_the_worst_photos_stays_under_a_memory_bound(
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "LOCAL_DIR": str(tmp_path / "local"),
-        "AID_CONTACT_KEYS": "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=",
+        "SEALING_KEYS": "mS4n1rW7u6zk2cbq1YQ0-Ik9Cw7v3vJ3nG0mH1oQ2xE=",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "ERROR",
