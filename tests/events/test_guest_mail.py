@@ -153,9 +153,7 @@ def test_a_temporary_refusal_is_retried_too(sink, django_capture_on_commit_callb
 
     row = Notification.objects.get()
     assert row.state == State.PENDING
-    assert row.last_error.startswith(
-        "Refused by the mail server: <recipient>: 451"
-    )
+    assert row.last_error.startswith("Refused by the mail server: <recipient>: 451")
 
 
 def test_an_expired_link_is_not_sent_and_a_gone_request_takes_its_row(
