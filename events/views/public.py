@@ -6,13 +6,29 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from events import rules, selectors
+from events import fragments, rules, selectors
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.forms import ActionFilterForm
 from networks.pagination import paginate
 from networks.rules import public
 
 PAGE_SIZE = 20
+# Past this page a list asks for a narrower search: a deep page costs the
+# database every row before it (OFFSET), and 1,000 actions is past browsing.
+MAX_PAGES = 50
+
+
+def action_page(request, actions) -> tuple[dict, str]:
+    """A page of public actions as rendered cards, its count shared by every
+    visitor of the same list until the data change (events.fragments)."""
+    page, note = paginate(
+        request,
+        actions,
+        per_page=PAGE_SIZE,
+        count=lambda: fragments.count(actions),
+        max_pages=MAX_PAGES,
+    )
+    return {"page": page, "cards": fragments.action_cards(page.object_list)}, note
 
 
 @public
@@ -21,7 +37,11 @@ def home(request):
     today = selectors.earliest_current_date()
     upcoming = selectors.filter_actions({"when": "upcoming"}, today=today)[:6]
     campaigns = selectors.campaigns_with_counts()[:6]
-    context = {"upcoming": upcoming, "campaigns": campaigns, "form": ActionFilterForm()}
+    context = {
+        "upcoming": fragments.action_cards(upcoming),
+        "campaigns": campaigns,
+        "form": ActionFilterForm(),
+    }
     return render(request, "events/home.html", context)
 
 
@@ -30,16 +50,14 @@ def home(request):
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
     filters = form.filters()
-    page, page_note = paginate(
-        request, selectors.filter_actions(filters), per_page=PAGE_SIZE
-    )
+    listed, page_note = action_page(request, selectors.filter_actions(filters))
     feed_query = request.GET.copy()
     for name in ("page", "when"):
         feed_query.pop(name, None)
     feed_url = reverse("events:feed")
     context = {
+        **listed,
         "form": form,
-        "page": page,
         "page_note": page_note,
         "when": filters["when"],
         "feed_url": feed_url + (f"?{feed_query.urlencode()}" if feed_query else ""),
@@ -78,13 +96,11 @@ def campaign_list(request):
 @require_safe
 def campaign_detail(request, slug: str):
     campaign = selectors.with_organizers_and_sources(rules.campaign(slug))
-    page, page_note = paginate(
-        request, selectors.campaign_actions(campaign), per_page=PAGE_SIZE
-    )
+    listed, page_note = action_page(request, selectors.campaign_actions(campaign))
     context = {
+        **listed,
         "campaign": campaign,
         "places": selectors.campaign_places(campaign),
-        "page": page,
         "page_note": page_note,
     }
     return render(request, "events/campaign_detail.html", context)
@@ -106,11 +122,11 @@ def organization_list(request):
 def organization_detail(request, slug: str):
     organization = rules.organization(slug)
     actions = selectors.filter_actions({"when": "all", "organization": organization})
-    page, page_note = paginate(request, actions, per_page=PAGE_SIZE)
+    listed, page_note = action_page(request, actions)
     context = {
+        **listed,
         "organization": organization,
         "campaigns": selectors.organization_campaigns(organization),
-        "page": page,
         "page_note": page_note,
     }
     return render(request, "events/organization_detail.html", context)
@@ -120,8 +136,9 @@ def organization_detail(request, slug: str):
 @require_safe
 def place_detail(request, country: str, region: str, city: str = ""):
     region = "" if region == "-" else region
-    actions = selectors.place_actions(country, region, city)
-    page, page_note = paginate(request, actions, per_page=PAGE_SIZE)
+    listed, page_note = action_page(
+        request, selectors.place_actions(country, region, city)
+    )
     place = {"country": country, "region": region or "-"}
     feed_path = (
         reverse("events:city-calendar", kwargs={**place, "city": city})
@@ -132,7 +149,7 @@ def place_detail(request, country: str, region: str, city: str = ""):
         "country": country.upper(),
         "region": region,
         "city": city,
-        "page": page,
+        **listed,
         "page_note": page_note,
         "feed_path": feed_path,
     }

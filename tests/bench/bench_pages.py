@@ -25,6 +25,7 @@ harness.setup_django()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from events import feeds  # noqa: E402
 from events.models import Action, ActionKind, Campaign, DatePrecision  # noqa: E402
 from networks.models import Organization, SourceDocument  # noqa: E402
 
@@ -101,6 +102,7 @@ def populate(actions: int, campaigns: int, start: int = 0) -> None:
     # bulk load; without them the planner guesses from an empty table.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    feeds.invalidate()  # bulk_create sends no signals
 
 
 def pages() -> dict[str, str]:

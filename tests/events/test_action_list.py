@@ -186,6 +186,49 @@ def test_it_costs_the_same_queries_whatever_the_number_of_rows(
     for _ in range(count):
         ActionFactory(campaign=campaign, organizers=OrganizationFactory.create_batch(2))
 
-    # count, page, organizers prefetch, campaign and organization choices
-    with django_assert_num_queries(5):
+    # The first visitor: count, which rows the page holds, their rows and
+    # organizers (cards not rendered yet), campaign and organization choices.
+    with django_assert_num_queries(6):
         client.get(URL)
+    # Everyone after, until the data change: which rows; the count, cards and
+    # choices come from the cache (events.fragments).
+    with django_assert_num_queries(1):
+        client.get(URL)
+
+
+def test_it_shows_edits_to_an_action_and_its_organizers_on_the_next_visit(client):
+    # Cards are kept in the cache (events.fragments); an edit gives new keys.
+    organization = OrganizationFactory(name="Old name")
+    action = ActionFactory(title="Before", organizers=[organization])
+    client.get(URL)
+
+    action.title = "After"
+    action.save()
+    organization.name = "New name"
+    organization.save()
+    body = client.get(URL).content.decode()
+
+    assert "After" in body
+    assert "New name" in body
+    assert "Before" not in body
+    assert "Old name" not in body
+
+
+def test_it_shows_cards_in_the_visitors_language(client):
+    ActionFactory(kind=ActionKind.MARCH)
+    client.get(URL)
+
+    body = client.get("/es" + URL).content.decode()
+
+    assert "Marcha" in body
+
+
+def test_it_asks_for_a_narrower_search_past_the_pages_it_shows(client, monkeypatch):
+    monkeypatch.setattr("events.views.public.MAX_PAGES", 2)
+    ActionFactory.create_batch(45)
+
+    response = client.get(URL, {"page": 3})
+
+    assert response.context["page"].number == 2
+    assert "Only the first 2 pages are shown" in response.content.decode()
+    assert "45 actions found" in response.content.decode()
