@@ -76,6 +76,27 @@ class PlainSelect(forms.Select):
         return fragments.cached("options", build, self.shared)
 
 
+class PlainInputMixin:
+    """An <input> built in Python, like PlainSelect: the same HTML as
+    Django's input template, without two template renders per field."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        given = {} if widget["value"] is None else {"value": widget["value"]}
+        return format_html(
+            "<input{}>",
+            flatatt({"type": widget["type"], "name": name, **given, **widget["attrs"]}),
+        )
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainDateInput(PlainInputMixin, forms.DateInput):
+    pass
+
+
 class SlugChoiceIterator(forms.models.ModelChoiceIterator):
     """(slug, name) pairs straight from the database, no model instances."""
 
@@ -101,7 +122,9 @@ class SlugChoiceField(forms.ModelChoiceField):
 class ActionFilterForm(forms.Form):
     """The list page's filters. Invalid fields are reported and left out."""
 
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Search"), max_length=200, required=False, widget=PlainTextInput
+    )
     when = forms.ChoiceField(
         label=_("When"), choices=WHEN_CHOICES, required=False, widget=PlainSelect
     )
@@ -125,18 +148,25 @@ class ActionFilterForm(forms.Form):
         required=False,
         shared="filter-organizations",
     )
-    city = forms.CharField(label=_("City"), max_length=120, required=False)
-    region = forms.CharField(label=_("State or region"), max_length=60, required=False)
+    city = forms.CharField(
+        label=_("City"), max_length=120, required=False, widget=PlainTextInput
+    )
+    region = forms.CharField(
+        label=_("State or region"),
+        max_length=60,
+        required=False,
+        widget=PlainTextInput,
+    )
     date_from = forms.DateField(
         label=_("From"),
         help_text=_("A date range replaces the upcoming and past lists."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PlainDateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PlainDateInput(attrs={"type": "date"}),
     )
 
     def clean_when(self) -> str:

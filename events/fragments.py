@@ -1,7 +1,9 @@
 """Pieces of the public pages that are the same for every visitor, kept in
-the shared cache under the data *generation* of `events.feeds`.
+a cache under the data *generation* of `events.feeds`.
 
-Every write to what these pieces show (actions, days of action,
+The pieces live in each process's memory (the "fragments" cache, see
+config/settings.py); the generation is read from the shared cache. Every
+write to what these pieces show (actions, days of action,
 organizations, sources, their links) gives a new generation, so a piece is
 never served after the data under it changed: its key changes with it.
 Nothing here holds state inside one process.
@@ -15,9 +17,11 @@ generation, not once per visitor; the options and the count likewise.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from contextvars import ContextVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -26,14 +30,44 @@ from django.utils.safestring import SafeString, mark_safe
 from events import selectors
 from events.feeds import current_generation
 from events.models import Action
+from events.selectors import earliest_current_date
 
 SECONDS = 6 * 3600
+
+
+def _cache():
+    return caches["fragments"]
+
+
 CARD_TEMPLATE = "includes/action_card.html"
+
+
+_pinned: ContextVar[str | None] = ContextVar("fragments_generation", default=None)
+
+
+def pinned(view):
+    """Read the generation once for the whole of a view (it is a cache read,
+    and a page asks for it once per piece), and use that one throughout."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        reset = _pinned.set(current_generation()[0])
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _pinned.reset(reset)
+
+    return wrapper
+
+
+def generation() -> str:
+    """The data generation this view reads under (for {% cache %} keys)."""
+    return _pinned.get() or current_generation()[0]
 
 
 def _prefix(kind: str) -> str:
     """What every key of this kind shares now: generation and language."""
-    return "|".join([kind, current_generation()[0], translation.get_language() or ""])
+    return "|".join([kind, generation(), translation.get_language() or ""])
 
 
 def _key(prefix: str, *parts: object) -> str:
@@ -41,53 +75,51 @@ def _key(prefix: str, *parts: object) -> str:
     return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def action_cards(actions: QuerySet[Action]) -> list[SafeString]:
+def action_cards(actions: QuerySet[Action], *names: object) -> list[SafeString]:
     """The rendered cards of these actions (in their order), from the cache.
 
-    One light query reads which rows the page holds; only the cards missing
+    One light query reads which rows the page holds (none when `names` name
+    the page and someone saw it in this generation); only the cards missing
     from the cache load their rows and organizers (two more queries) and are
     rendered. `includes/action_card.html` may use `action` and nothing else
     from its context. The actions must be public ones (selectors.public_actions).
     """
-    heads = list(
-        actions.select_related(None)
-        .prefetch_related(None)
-        .values_list("pk", "updated_at")
-    )
+
+    def read_heads():
+        rows = actions.select_related(None).prefetch_related(None)
+        return list(rows.values_list("pk", "updated_at"))
+
+    # With `names` (the list's filters and page), which rows the page holds
+    # is kept too: the same for every visitor until the data change.
+    heads = cached("heads", read_heads, *names) if names else read_heads()
     prefix = _prefix("card")
     keys = {pk: _key(prefix, pk, updated.isoformat()) for pk, updated in heads}
-    found = cache.get_many(keys.values()) if keys else {}
+    found = _cache().get_many(keys.values()) if keys else {}
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         fresh = {}
         for action in selectors.public_actions().filter(pk__in=missing):
             card = render_to_string(CARD_TEMPLATE, {"action": action})
             fresh[keys[action.pk]] = card
-        cache.set_many(fresh, SECONDS)
+        _cache().set_many(fresh, SECONDS)
         found.update(fresh)
     return [mark_safe(found[keys[pk]]) for pk, _ in heads]  # noqa: S308 - our own render
 
 
 def count(queryset: QuerySet, *parts: object) -> int:
-    """queryset.count(), computed once per generation for the same query.
+    """queryset.count(), computed once a generation and a day for `parts`.
 
-    `parts` name what the query depends on beyond its SQL (nothing, usually:
-    the SQL and its parameters, the day's date among them, are the key).
+    `parts` must name the query (its filters): compiling the SQL to key it
+    would cost half as much as a page.
     """
-    sql, params = queryset.query.sql_with_params()
-    key = _key(_prefix("count"), sql, params, *parts)
-    value = cache.get(key)
-    if value is None:
-        value = queryset.count()
-        cache.set(key, value, SECONDS)
-    return value
+    return cached("count", queryset.count, *parts)
 
 
 def cached(kind: str, build, *parts: object):
-    """`build()`, computed once per generation (and language) for `parts`."""
-    key = _key(_prefix(kind), *parts)
-    value = cache.get(key)
+    """`build()`, computed once a generation, language and day for `parts`."""
+    key = _key(_prefix(kind), earliest_current_date(), *parts)
+    value = _cache().get(key)
     if value is None:
         value = build()
-        cache.set(key, value, SECONDS)
+        _cache().set(key, value, SECONDS)
     return value

@@ -18,27 +18,31 @@ PAGE_SIZE = 20
 MAX_PAGES = 50
 
 
-def action_page(request, actions) -> tuple[dict, str]:
+def action_page(request, actions, *names) -> tuple[dict, str]:
     """A page of public actions as rendered cards, its count shared by every
-    visitor of the same list until the data change (events.fragments)."""
+    visitor of the same list (`names` say which) until the data change
+    (events.fragments)."""
+    view = request.resolver_match.view_name
     page, note = paginate(
         request,
         actions,
         per_page=PAGE_SIZE,
-        count=lambda: fragments.count(actions),
+        count=lambda: fragments.count(actions, view, *names),
         max_pages=MAX_PAGES,
     )
-    return {"page": page, "cards": fragments.action_cards(page.object_list)}, note
+    cards = fragments.action_cards(page.object_list, view, page.number, *names)
+    return {"page": page, "cards": cards}, note
 
 
 @public
 @require_safe
+@fragments.pinned
 def home(request):
     today = selectors.earliest_current_date()
     upcoming = selectors.filter_actions({"when": "upcoming"}, today=today)[:6]
     campaigns = selectors.campaigns_with_counts()[:6]
     context = {
-        "upcoming": fragments.action_cards(upcoming),
+        "upcoming": fragments.action_cards(upcoming, "home"),
         "campaigns": campaigns,
         "form": ActionFilterForm(),
     }
@@ -47,10 +51,13 @@ def home(request):
 
 @public
 @require_safe
+@fragments.pinned
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
     filters = form.filters()
-    listed, page_note = action_page(request, selectors.filter_actions(filters))
+    listed, page_note = action_page(
+        request, selectors.filter_actions(filters), *key_of(filters)
+    )
     feed_query = request.GET.copy()
     for name in ("page", "when"):
         feed_query.pop(name, None)
@@ -58,11 +65,20 @@ def action_list(request):
     context = {
         **listed,
         "form": form,
+        "generation": fragments.generation(),
         "page_note": page_note,
         "when": filters["when"],
         "feed_url": feed_url + (f"?{feed_query.urlencode()}" if feed_query else ""),
     }
     return render(request, "events/action_list.html", context)
+
+
+def key_of(filters: dict) -> list[str]:
+    """The cleaned filters as plain text, rows by their id."""
+    return [
+        f"{name}={getattr(value, 'pk', value)!r}"
+        for name, value in sorted(filters.items())
+    ]
 
 
 @public
@@ -94,9 +110,12 @@ def campaign_list(request):
 
 @public
 @require_safe
+@fragments.pinned
 def campaign_detail(request, slug: str):
     campaign = selectors.with_organizers_and_sources(rules.campaign(slug))
-    listed, page_note = action_page(request, selectors.campaign_actions(campaign))
+    listed, page_note = action_page(
+        request, selectors.campaign_actions(campaign), campaign.pk
+    )
     context = {
         **listed,
         "campaign": campaign,
@@ -119,10 +138,11 @@ def organization_list(request):
 
 @public
 @require_safe
+@fragments.pinned
 def organization_detail(request, slug: str):
     organization = rules.organization(slug)
     actions = selectors.filter_actions({"when": "all", "organization": organization})
-    listed, page_note = action_page(request, actions)
+    listed, page_note = action_page(request, actions, organization.pk)
     context = {
         **listed,
         "organization": organization,
@@ -134,10 +154,11 @@ def organization_detail(request, slug: str):
 
 @public
 @require_safe
+@fragments.pinned
 def place_detail(request, country: str, region: str, city: str = ""):
     region = "" if region == "-" else region
     listed, page_note = action_page(
-        request, selectors.place_actions(country, region, city)
+        request, selectors.place_actions(country, region, city), country, region, city
     )
     place = {"country": country, "region": region or "-"}
     feed_path = (

@@ -39,6 +39,7 @@ def throwaway_database():
     old = setup_databases(verbosity=0, interactive=False)
     try:
         with override_settings(
+            ROOT_URLCONF="trivial_urls",
             SECURE_SSL_REDIRECT=False,
             ALLOWED_HOSTS=["testserver"],
             STORAGES={
