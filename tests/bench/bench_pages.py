@@ -126,7 +126,7 @@ def pages() -> dict[str, str]:
     }
 
 
-def measure_all(client: Client, urls: dict[str, str], rounds: int, calls: int):
+def measure_all(client: Client, urls: dict[str, str], rounds: int, calls: int, timer):
     """Query counts, and per round the median ms of each page, the pages
     requested in turn call by call (A B C A B C...), after a warm-up that
     fills the caches every visitor after the first finds filled."""
@@ -140,29 +140,34 @@ def measure_all(client: Client, urls: dict[str, str], rounds: int, calls: int):
             client.get(url)
         queries[name] = counter.count
     sides = {name: (lambda url=url: client.get(url)) for name, url in urls.items()}
-    return queries, harness.interleaved(sides, rounds, calls)
+    return queries, harness.interleaved(sides, rounds, calls, timer)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--calls", type=int, default=10, help="per page per round")
+    parser.add_argument(
+        "--clock", choices=["wall", "cpu"], default="wall", help=harness.clock.__doc__
+    )
     args = parser.parse_args()
 
     with harness.throwaway_database():
-        run(args.rounds, args.calls)
+        run(args.rounds, args.calls, args.clock)
 
 
-def run(rounds: int, calls: int) -> None:
+def run(rounds: int, calls: int, clock: str) -> None:
     client = Client()
+    timer = harness.clock(clock)
     print(
         f"database: {connection.vendor}; {rounds} rounds of {calls} calls per page, "
-        "pages interleaved; times in ms; ratios: median [min-max] over rounds"
+        f"pages interleaved; {clock} time in ms; ratios: median [min-max] over "
+        "rounds"
     )
     populate(actions=10, campaigns=2)
-    small_q, small = measure_all(client, pages(), rounds, calls)
+    small_q, small = measure_all(client, pages(), rounds, calls, timer)
     populate(actions=10_000 - 10, campaigns=200, start=10)
-    large_q, large = measure_all(client, pages(), rounds, calls)
+    large_q, large = measure_all(client, pages(), rounds, calls, timer)
     header = (
         f"{'page':<26}{'queries':>9}{'ms 10':>7}{'ms 10k':>8}"
         f"{'x trivial at 10k':>22}{'10k/10 (each / trivial)':>26}"

@@ -71,21 +71,39 @@ def production_rendering() -> None:
     PartialTemplate._render = _TestState.saved_data.partial_template_render
 
 
-def interleaved(sides: dict, rounds: int, per_round: int) -> dict[str, list[float]]:
+def clock(name: str):
+    """ "wall" (perf_counter) or "cpu" (this process's CPU time).
+
+    On a machine running more processes than it has cores, a request longer
+    than a scheduler slice waits for the others in the middle of it and a
+    short one mostly does not, so wall-clock ratios grow with the load; CPU
+    time counts only the work (but not a database server's, in its own
+    process: use wall for PostgreSQL, on a quiet machine).
+    """
+    import time
+
+    return {"wall": time.perf_counter, "cpu": time.process_time}[name]
+
+
+def interleaved(
+    sides: dict, rounds: int, per_round: int, timer=None
+) -> dict[str, list[float]]:
     """Milliseconds per call of each side, A B A B...: `rounds` rounds, each
     the median of `per_round` calls per side, the sides taken in turn call by
     call so that a drift of the machine falls on all of them alike."""
     import statistics
     import time
 
+    timer = timer or time.perf_counter
+
     result: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(rounds):
         samples: dict[str, list[float]] = {name: [] for name in sides}
         for _ in range(per_round):
             for name, function in sides.items():
-                started = time.perf_counter()
+                started = timer()
                 function()
-                samples[name].append((time.perf_counter() - started) * 1000)
+                samples[name].append((timer() - started) * 1000)
         for name, values in samples.items():
             result[name].append(statistics.median(values))
     return result

@@ -454,3 +454,28 @@ def test_the_list_offers_a_subscription_to_exactly_its_filters(client):
         in html
     )
     assert "page=2" not in html.split("webcal://")[1].split('"')[0]
+
+
+def test_an_unchanged_public_feed_answers_304_without_a_query(
+    client, django_assert_num_queries
+):
+    campaign = CampaignFactory()
+    ActionFactory(campaign=campaign)
+    url = f"/campaigns/{campaign.slug}/calendar.ics"
+    etag = client.get(url)["ETag"]
+
+    with django_assert_num_queries(0):
+        response = client.get(url, headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_a_deleted_campaigns_feed_is_gone_whatever_tag_the_client_holds(client):
+    campaign = CampaignFactory()
+    url = f"/campaigns/{campaign.slug}/calendar.ics"
+    etag = client.get(url)["ETag"]
+
+    campaign.delete()
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 404
