@@ -44,7 +44,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotModified
@@ -293,7 +293,9 @@ class CalendarResponse(HttpResponse):
                 site_url=settings.SITE_URL,
                 uid_domain=settings.CALENDAR_UID_DOMAIN,
             )
-            calendar = build_calendar(info, actions, campaigns, related, signups)
+            calendar = build_calendar(
+                info, actions, campaigns, related, signups, store=caches["fragments"]
+            )
             body = gzip.compress(calendar, compresslevel=6, mtime=0)
             cache.set(cache_key, body, CACHE_SECONDS)
         return body

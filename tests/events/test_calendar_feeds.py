@@ -479,3 +479,25 @@ def test_a_deleted_campaigns_feed_is_gone_whatever_tag_the_client_holds(client):
     campaign.delete()
 
     assert client.get(url, headers={"if-none-match": etag}).status_code == 404
+
+
+def test_a_feed_rebuilt_after_one_edit_shows_the_edit_and_keeps_the_rest(client):
+    # Event texts are kept per row (events.calendar.text_key); an edit, or a
+    # renamed organizer, must make that event's text anew.
+    organization = OrganizationFactory(name="Old name")
+    edited = ActionFactory(title="Before", organizers=[organization])
+    kept = ActionFactory(title="Kept as it was")
+    first = client.get("/feeds/actions.ics").content
+
+    edited.title = "After"
+    edited.save()
+    organization.name = "New name"
+    organization.save()
+    second = client.get("/feeds/actions.ics").content
+
+    calendar, _ = parse(second)
+    summaries = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+    assert summaries == ["After", "Kept as it was"]
+    assert b"New name" in second and b"Old name" not in second
+    assert f"action-{kept.pk}@".encode() in first
+    assert len(calendar.walk("VTIMEZONE")) == len(parse(first)[0].walk("VTIMEZONE"))
