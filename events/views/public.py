@@ -83,11 +83,13 @@ def key_of(filters: dict) -> list[str]:
 
 @public
 @require_safe
+@fragments.pinned
 def action_detail(request, slug: str):
     action = rules.public_action(slug)
     shifts = selectors.action_shifts(action)
     context = {
         "action": action,
+        "generation": fragments.generation(),
         "shifts": shifts,
         "my_signups": selectors.signups_by_shift(request.user, shifts),
     }
@@ -112,14 +114,20 @@ def campaign_list(request):
 @require_safe
 @fragments.pinned
 def campaign_detail(request, slug: str):
-    campaign = selectors.with_organizers_and_sources(rules.campaign(slug))
+    # Organizers and sources are read by the template only when its cached
+    # pieces (the same for every visitor) are missing.
+    campaign = rules.campaign(slug)
     listed, page_note = action_page(
         request, selectors.campaign_actions(campaign), campaign.pk
+    )
+    places = fragments.cached(
+        "places", lambda: selectors.campaign_places(campaign), campaign.pk
     )
     context = {
         **listed,
         "campaign": campaign,
-        "places": selectors.campaign_places(campaign),
+        "generation": fragments.generation(),
+        "places": places,
         "page_note": page_note,
     }
     return render(request, "events/campaign_detail.html", context)

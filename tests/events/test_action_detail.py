@@ -80,3 +80,33 @@ def test_it_answers_404_for_an_unknown_action(client):
     url = reverse("events:action-detail", kwargs={"slug": "nothing-here"})
 
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_it_costs_the_same_queries_whatever_the_number_of_organizers_and_sources(
+    client, django_assert_num_queries, count
+):
+    action = ActionFactory(
+        organizers=OrganizationFactory.create_batch(count),
+        campaign=CampaignFactory(),
+    )
+    action.sources.set(SourceDocumentFactory.create_batch(count))
+
+    # The action (and its campaign), its organizers, shifts, sources.
+    with django_assert_num_queries(4):
+        client.get(action.get_absolute_url())
+    # The sources are in the cached facts, the same for every visitor.
+    with django_assert_num_queries(3):
+        client.get(action.get_absolute_url())
+
+
+def test_it_shows_an_edit_on_the_next_visit(client):
+    action = ActionFactory(title="Before", description="Old words")
+    client.get(action.get_absolute_url())
+
+    action.title = "After"
+    action.description = "New words"
+    action.save()
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "After" in body and "New words" in body and "Old words" not in body
