@@ -10,7 +10,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -274,12 +273,6 @@ def public_shifts() -> QuerySet[Shift]:
 
 def campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.all()
-
-
-def with_organizers_and_sources(campaign: Campaign) -> Campaign:
-    """The campaign with its organizers and sources loaded, one query each."""
-    prefetch_related_objects([campaign], "organizers", "sources")
-    return campaign
 
 
 def organization_campaigns(organization: Organization) -> QuerySet[Campaign]:
