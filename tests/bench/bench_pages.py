@@ -15,8 +15,8 @@ falls on both sides of a ratio alike, cancels out.
 from __future__ import annotations
 
 import argparse
-import itertools
 import datetime as dt
+import itertools
 import statistics
 
 import harness  # noqa: E402 - this folder is on the path
@@ -145,7 +145,7 @@ def measure_all(client: Client, urls: dict[str, str], rounds: int, calls: int, t
     # The same search typed differently each time (its letters' case: 128
     # ways), so nothing is kept for it: what the first visitor of a query pays.
     spellings = itertools.cycle(
-        "".join(c.upper() if bit == "1" else c for c, bit in zip("chicago", f"{n:07b}"))
+        "".join(c.upper() if bit == "1" else c for c, bit in zip("chicago", f"{n:07b}", strict=True))
         for n in range(128)
     )
     sides[COLD_SEARCH] = lambda: client.get(f"/actions/?when=all&q={next(spellings)}")
