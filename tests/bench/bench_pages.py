@@ -108,6 +108,7 @@ def populate(actions: int, campaigns: int, start: int = 0) -> None:
 
 TRIVIAL = "trivial view (HttpResponse)"
 COLD_SEARCH = "search, nothing cached"
+WORD = "chicago"
 
 
 def pages() -> dict[str, str]:
@@ -145,7 +146,10 @@ def measure_all(client: Client, urls: dict[str, str], rounds: int, calls: int, t
     # The same search typed differently each time (its letters' case: 128
     # ways), so nothing is kept for it: what the first visitor of a query pays.
     spellings = itertools.cycle(
-        "".join(c.upper() if bit == "1" else c for c, bit in zip("chicago", f"{n:07b}", strict=True))
+        "".join(
+            c.upper() if bit == "1" else c
+            for c, bit in zip(WORD, f"{n:07b}", strict=True)
+        )
         for n in range(128)
     )
     sides[COLD_SEARCH] = lambda: client.get(f"/actions/?when=all&q={next(spellings)}")
