@@ -52,7 +52,7 @@ ZONES = [
 COUNT = 10_000
 
 
-def populate() -> Campaign:
+def populate(count: int) -> Campaign:
     campaign = Campaign.objects.create(
         slug="bench-day",
         name="Benchmark day of action",
@@ -67,7 +67,7 @@ def populate() -> Campaign:
         for i in range(50)
     )
     rows = []
-    for i in range(COUNT):
+    for i in range(count):
         city, region, zone = ZONES[i % len(ZONES)]
         day = dt.date(2026, 1, 1) + dt.timedelta(days=i % 365)
         timed = i % 4 == 0
@@ -160,16 +160,17 @@ def timed(function, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--count", type=int, default=COUNT, help="actions")
     parser.add_argument(
         "--clock", choices=["wall", "cpu"], default="wall", help=harness.clock.__doc__
     )
     args = parser.parse_args()
     with harness.throwaway_database():
-        run(args.runs, args.clock)
+        run(args.runs, args.clock, args.count)
 
 
-def run(runs: int, clock: str) -> None:
-    campaign = populate()
+def run(runs: int, clock: str, count: int = COUNT) -> None:
+    campaign = populate(count)
     client = Client()
     url = f"/campaigns/{campaign.slug}/calendar.ics"
 
@@ -217,7 +218,7 @@ def run(runs: int, clock: str) -> None:
 
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(f"database: {connection.vendor}; cache: {backend}")
-    print(f"events in feed: {events} ({COUNT} actions + the day of action)")
+    print(f"events in feed: {events} ({count} actions + the day of action)")
     per_event = len(body) / events
     print(f"feed size: {len(body) / 1024:.0f} KiB, {per_event:.0f} bytes per event")
     print(
