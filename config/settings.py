@@ -189,6 +189,17 @@ else:
         "data_folder_out": str(BROKER_DIR / "messages"),
         "control_folder": str(BROKER_DIR / "control"),
     }
+# Pieces of public pages the same for every visitor (events/fragments.py)
+# and calendar events' text (events/calendar.py),
+# in each process's own memory: their keys carry the shared data generation
+# (in the cache above), so no process serves one after the data changed, and
+# reading a page of cards costs neither a disk nor a network round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    # Cards and calendar events (about 1 KB each): at most some 30 MB.
+    "OPTIONS": {"MAX_ENTRIES": 30_000},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

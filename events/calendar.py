@@ -19,14 +19,16 @@ What calendar clients need, and where it is done:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import icalendar
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from icalendar import vDuration, vGeo
+from icalendar import Timezone, vDuration, vGeo
 
 from events.display import turnout
 from events.models import (
@@ -344,7 +346,10 @@ def build_calendar(
     campaigns: Iterable[Campaign] = (),
     related: Related | None = None,
     signups: Iterable[Signup] = (),
+    store=None,
 ) -> bytes:
+    """The calendar's bytes. `store` (a Django cache) keeps each action's and
+    day of action's event text under a key of everything it shows."""
     related = related or Related()
     labels = Labels.current()
     kinds = {value: str(label) for value, label in ActionKind.choices}
@@ -361,32 +366,109 @@ def build_calendar(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     dates: list[dt.date] = []
+    texts: list[bytes] = []
+    tzids: set[str] = set()
+    pending: list[tuple[str, Callable[[], Event | None], dt.date]] = []
     for campaign in campaigns:
         url = info.site_url + campaign_path(campaign.slug)
-        event = campaign_event(campaign, info, url=url, labels=labels, related=related)
-        if event is not None:
-            calendar.add_component(event)
-            dates.append(campaign.date)
+        pending.append(
+            (
+                text_key(
+                    info, url, campaign, related.campaign_organizers.get(campaign.pk)
+                ),
+                lambda c=campaign, u=url: campaign_event(
+                    c, info, url=u, labels=labels, related=related
+                ),
+                campaign.date,
+            )
+        )
     for action in actions:
         url = info.site_url + action_path(action.slug)
-        event = action_event(
-            action, info, url=url, labels=labels, related=related, kinds=kinds
+        pending.append(
+            (
+                text_key(
+                    info,
+                    url,
+                    action,
+                    related.organizers.get(action.pk),
+                    related.sources.get(action.pk),
+                    related.campaign_names.get(action.campaign_id),
+                ),
+                lambda a=action, u=url: action_event(
+                    a, info, url=u, labels=labels, related=related, kinds=kinds
+                ),
+                action.start_date,
+            )
         )
-        if event is not None:
-            calendar.add_component(event)
-            dates.append(action.start_date)
+    found = store.get_many([key for key, _build, _day in pending]) if store else {}
+    fresh = {}
+    for key, build, day in pending:
+        if key not in found:
+            event = build()
+            found[key] = fresh[key] = (
+                (event.to_ical(), tuple(sorted(used_tzids(event))))
+                if event is not None
+                else None
+            )
+        if found[key] is not None:
+            text, zones = found[key]
+            texts.append(text)
+            tzids.update(zones)
+            dates.append(day)
+    if store and fresh:
+        store.set_many(fresh, TEXT_SECONDS)
     for signup in signups:
         url = info.site_url + action_path(signup.shift.action.slug)
-        calendar.add_component(signup_event(signup, info, url=url, labels=labels))
+        event = signup_event(signup, info, url=url, labels=labels)
+        texts.append(event.to_ical())
+        tzids.update(used_tzids(event))
         dates.append(signup.shift.starts_at.date())
     if dates:
         # VTIMEZONE for every TZID used, with only the transitions of the
         # years the events cover: small, and enough for every client.
-        calendar.add_missing_timezones(
-            first_date=dt.date(min(dates).year, 1, 1),
-            last_date=dt.date(max(dates).year + 1, 1, 1),
-        )
-    return calendar.to_ical()
+        first = dt.date(min(dates).year, 1, 1)
+        last = dt.date(max(dates).year + 1, 1, 1)
+        for tzid in sorted(tzids - {"UTC"}):
+            try:
+                calendar.add_component(
+                    Timezone.from_tzid(tzid, first_date=first, last_date=last)
+                )
+            except ValueError:
+                continue  # a zone icalendar does not know, as it would skip
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    return head.removesuffix(end) + b"".join(texts) + end
+
+
+# Each event's text is kept while what it shows is unchanged, so a feed of a
+# thousand events of which one changed costs one event's build (icalendar's
+# serialisation is 94% of a cold build) and the joining of the rest.
+TEXT_SECONDS = 24 * 3600
+
+
+def text_key(info: FeedInfo, url: str, row, *names) -> str:
+    """The cache key of a row's event: everything its text depends on, the
+    row's loaded values themselves rather than its change time (a write by
+    QuerySet.update() leaves that alone)."""
+    values = [
+        getattr(row, f.attname)
+        for f in row._meta.concrete_fields
+        if f.attname in row.__dict__
+    ]
+    raw = repr(
+        (FORMAT_VERSION, get_language(), info.uid_domain, url, type(row).__name__)
+        + (tuple(values), names)
+    )
+    return "vevent:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def used_tzids(event: Event) -> set[str]:
+    """The TZIDs an event's properties name (as Calendar.get_used_tzids)."""
+    return {
+        value.params.get("TZID")
+        for _name, value in event.property_items(sorted=False)
+        if hasattr(value, "params")
+    } - {None}
 
 
 def _calendar_times(action: Action) -> tuple[str, str, bool]:

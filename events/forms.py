@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from events import fragments
 from events.display import shift_when
 from events.models import (
     MAX_PLACES,
@@ -38,19 +39,62 @@ class PlainSelect(forms.Select):
 
     Django renders every option through its own template include; with 200
     campaigns that was most of the list page's time, growing with the data.
+    With `shared` (a name), the escaped options are kept in the cache for the
+    data generation (events.fragments): the same for every visitor.
     """
+
+    def __init__(self, attrs=None, choices=(), *, shared: str = ""):
+        super().__init__(attrs, choices)
+        self.shared = shared
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(v) for v in self.format_value(value)}
         options = "".join(
-            f'<option value="{escape(key)}"'
-            f"{' selected' if str(key) in chosen else ''}>{escape(label)}</option>"
-            for key, label in self.choices
+            f"{head}{' selected' if key in chosen else ''}{tail}"
+            for key, head, tail in self.escaped_options()
         )
         return format_html(
             "<select{}>{}</select>", flatatt(final_attrs), mark_safe(options)
         )
+
+    def escaped_options(self) -> list[tuple[str, str, str]]:
+        """(value, '<option value=...', '>label</option>') for each choice."""
+
+        def build():
+            return [
+                (
+                    str(key),
+                    f'<option value="{escape(key)}"',
+                    f">{escape(label)}</option>",
+                )
+                for key, label in self.choices
+            ]
+
+        if not self.shared:
+            return build()
+        return fragments.cached("options", build, self.shared)
+
+
+class PlainInputMixin:
+    """An <input> built in Python, like PlainSelect: the same HTML as
+    Django's input template, without two template renders per field."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        given = {} if widget["value"] is None else {"value": widget["value"]}
+        return format_html(
+            "<input{}>",
+            flatatt({"type": widget["type"], "name": name, **given, **widget["attrs"]}),
+        )
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainDateInput(PlainInputMixin, forms.DateInput):
+    pass
 
 
 class SlugChoiceIterator(forms.models.ModelChoiceIterator):
@@ -70,8 +114,9 @@ class SlugChoiceField(forms.ModelChoiceField):
 
     iterator = SlugChoiceIterator
 
-    def __init__(self, queryset, **kwargs):
-        super().__init__(queryset, to_field_name="slug", widget=PlainSelect, **kwargs)
+    def __init__(self, queryset, *, shared: str = "", **kwargs):
+        widget = PlainSelect(shared=shared)
+        super().__init__(queryset, to_field_name="slug", widget=widget, **kwargs)
 
 
 class StateField(forms.ChoiceField):
@@ -91,7 +136,9 @@ class StateField(forms.ChoiceField):
 class ActionFilterForm(forms.Form):
     """The list page's filters. Invalid fields are reported and left out."""
 
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Search"), max_length=200, required=False, widget=PlainTextInput
+    )
     when = forms.ChoiceField(
         label=_("When"), choices=WHEN_CHOICES, required=False, widget=PlainSelect
     )
@@ -106,25 +153,29 @@ class ActionFilterForm(forms.Form):
         queryset=Campaign.objects.all(),
         empty_label=_("Any campaign"),
         required=False,
+        shared="filter-campaigns",
     )
     organization = SlugChoiceField(
         label=_("Organization"),
         queryset=Organization.objects.order_by("name"),
         empty_label=_("Any organization"),
         required=False,
+        shared="filter-organizations",
     )
-    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    city = forms.CharField(
+        label=_("City"), max_length=120, required=False, widget=PlainTextInput
+    )
     region = StateField(label=_("State"), required=False)
     date_from = forms.DateField(
         label=_("From"),
         help_text=_("A date range replaces the upcoming and past lists."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PlainDateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=PlainDateInput(attrs={"type": "date"}),
     )
 
     def clean_when(self) -> str:

@@ -7,15 +7,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -99,17 +96,26 @@ def filter_actions(filters: dict, *, today: dt.date | None = None) -> QuerySet[A
 
 
 def text_matches(q: str) -> Q:
-    organizer_named = Organization.objects.filter(
-        actions=OuterRef("pk"), name__icontains=q
-    )
-    return (
+    """Actions whose words, day of action (approved) or organizers contain q.
+
+    Three id subqueries rather than one OR across joined tables: each one
+    can use its trigram indexes on PostgreSQL (migration 0009), where an OR
+    spanning a join cannot, and the database scanned every action.
+    """
+    own = Action.objects.filter(
         Q(title__icontains=q)
         | Q(description__icontains=q)
         | Q(city__icontains=q)
         | Q(venue__icontains=q)
-        | Q(campaign__name__icontains=q, campaign_review=CampaignReview.APPROVED)
-        | Exists(organizer_named)
-    )
+    ).values("pk")
+    in_named_campaign = Action.objects.filter(
+        campaign__in=Campaign.objects.filter(name__icontains=q).values("pk"),
+        campaign_review=CampaignReview.APPROVED,
+    ).values("pk")
+    organizer_named = Action.organizers.through.objects.filter(
+        organization__in=Organization.objects.filter(name__icontains=q).values("pk")
+    ).values("action_id")
+    return Q(pk__in=own) | Q(pk__in=in_named_campaign) | Q(pk__in=organizer_named)
 
 
 def message_audience(action, shift=None, *, waitlist: bool) -> int:
@@ -294,12 +300,6 @@ def public_shifts() -> QuerySet[Shift]:
 
 def campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.all()
-
-
-def with_organizers_and_sources(campaign: Campaign) -> Campaign:
-    """The campaign with its organizers and sources loaded, one query each."""
-    prefetch_related_objects([campaign], "organizers", "sources")
-    return campaign
 
 
 def organization_campaigns(organization: Organization) -> QuerySet[Campaign]:

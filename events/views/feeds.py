@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events import rules, selectors
-from events.feeds import PAST_DAYS, CalendarResponse, Feed
+from events.feeds import PAST_DAYS, CalendarResponse, Feed, public_feed
 from events.forms import ActionFilterForm
 from networks.rules import public
 
 
 @public
 @require_safe
+@public_feed(windowed=False)
 def action_calendar(request, slug: str):
     action = rules.public_action(slug)
     return CalendarResponse.for_feed(
@@ -27,6 +28,7 @@ def action_calendar(request, slug: str):
 
 @public
 @require_safe
+@public_feed(windowed=True)
 def feed(request):
     """All public actions and days of action, narrowed by the list's filters."""
     form = ActionFilterForm(request.GET or None)
@@ -66,6 +68,7 @@ def feed_name(form: ActionFilterForm, filters: dict) -> str:
 
 @public
 @require_safe
+@public_feed(windowed=False)
 def campaign_calendar(request, slug: str):
     campaign = rules.campaign(slug)
     return CalendarResponse.for_feed(
@@ -81,6 +84,7 @@ def campaign_calendar(request, slug: str):
 
 @public
 @require_safe
+@public_feed(windowed=True)
 def organization_calendar(request, slug: str):
     organization = rules.organization(slug)
     return CalendarResponse.for_feed(
@@ -95,6 +99,7 @@ def organization_calendar(request, slug: str):
 
 @public
 @require_safe
+@public_feed(windowed=True)
 def place_calendar(request, country: str, region: str, city: str = ""):
     region = "" if region == "-" else region
     place = ", ".join(p for p in (city, region, country.upper()) if p)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from events import rules, selectors
+from events import fragments, rules, selectors
 from events.calendar import google_calendar_url, outlook_calendar_url
 from events.forms import ActionFilterForm
 from networks.http import messages_by_anchor
@@ -14,16 +14,42 @@ from networks.pagination import paginate
 from networks.rules import public
 
 PAGE_SIZE = 20
+# Past this page a list asks for a narrower search: a deep page costs the
+# database every row before it (OFFSET), and 1,000 actions is past browsing.
+MAX_PAGES = 50
+
+
+def action_page(request, actions, *names) -> tuple[dict, str]:
+    """A page of public actions as rendered cards, its count shared by every
+    visitor of the same list (`names` say which) until the data change
+    (events.fragments)."""
+    view = request.resolver_match.view_name
+    page, note = paginate(
+        request,
+        actions,
+        per_page=PAGE_SIZE,
+        count=lambda: fragments.count(actions, view, *names),
+        max_pages=MAX_PAGES,
+    )
+    cards = fragments.action_cards(page.object_list, view, page.number, *names)
+    return {"page": page, "cards": cards}, note
 
 
 @public
 @require_safe
+@fragments.pinned
 def home(request):
     today = selectors.earliest_current_date()
-    upcoming = list(selectors.filter_actions({"when": "upcoming"}, today=today)[:6])
+    upcoming = fragments.action_cards(
+        selectors.filter_actions({"when": "upcoming"}, today=today)[:6], "home"
+    )
     # Nothing coming up: the most recent actions, said to be past, not "0".
     recent = (
-        [] if upcoming else selectors.filter_actions({"when": "past"}, today=today)[:6]
+        []
+        if upcoming
+        else fragments.action_cards(
+            selectors.filter_actions({"when": "past"}, today=today)[:6], "home-recent"
+        )
     )
     campaigns = selectors.campaigns_with_counts(today=today)[:6]
     context = {
@@ -37,27 +63,31 @@ def home(request):
 
 @public
 @require_safe
+@fragments.pinned
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
     filters = form.filters()
-    page, page_note = paginate(
-        request, selectors.filter_actions(filters), per_page=PAGE_SIZE
+    listed, page_note = action_page(
+        request, selectors.filter_actions(filters), *key_of(filters)
     )
     # Nothing coming up: show the most recent instead of "0 actions found".
-    recent_instead = filters["when"] == "upcoming" and page.paginator.count == 0
+    recent_instead = (
+        filters["when"] == "upcoming" and listed["page"].paginator.count == 0
+    )
     if recent_instead:
         filters = {**filters, "when": "past"}
-        page, page_note = paginate(
-            request, selectors.filter_actions(filters), per_page=PAGE_SIZE
+        listed, page_note = action_page(
+            request, selectors.filter_actions(filters), *key_of(filters)
         )
     feed_query = request.GET.copy()
     for name in ("page", "when"):
         feed_query.pop(name, None)
     feed_url = reverse("events:feed")
     context = {
+        **listed,
         "form": form,
         "active_filters": form.active_count(),
-        "page": page,
+        "generation": fragments.generation(),
         "page_note": page_note,
         "when": filters["when"],
         "recent_instead": recent_instead,
@@ -66,8 +96,17 @@ def action_list(request):
     return render(request, "events/action_list.html", context)
 
 
+def key_of(filters: dict) -> list[str]:
+    """The cleaned filters as plain text, rows by their id."""
+    return [
+        f"{name}={getattr(value, 'pk', value)!r}"
+        for name, value in sorted(filters.items())
+    ]
+
+
 @public
 @require_safe
+@fragments.pinned
 def action_detail(request, slug: str):
     action = rules.public_action(slug)
     shifts = selectors.action_shifts(action)
@@ -76,6 +115,7 @@ def action_detail(request, slug: str):
     shown = {shift.pk for shift in shifts}
     context = {
         "action": action,
+        "generation": fragments.generation(),
         "shifts": shifts,
         "my_signups": selectors.signups_by_shift(request.user, shifts),
         # Turnout is reported after the day; "not reported" before it says
@@ -105,16 +145,23 @@ def campaign_list(request):
 
 @public
 @require_safe
+@fragments.pinned
 def campaign_detail(request, slug: str):
-    campaign = selectors.with_organizers_and_sources(rules.campaign(slug))
-    page, page_note = paginate(
-        request, selectors.campaign_actions(campaign), per_page=PAGE_SIZE
+    # Organizers and sources are read by the template only when its cached
+    # pieces (the same for every visitor) are missing.
+    campaign = rules.campaign(slug)
+    listed, page_note = action_page(
+        request, selectors.campaign_actions(campaign), campaign.pk
+    )
+    places = fragments.cached(
+        "places", lambda: selectors.campaign_places(campaign), campaign.pk
     )
     context = {
+        **listed,
         "campaign": campaign,
         "today": selectors.earliest_current_date(),
-        "places": selectors.campaign_places(campaign),
-        "page": page,
+        "generation": fragments.generation(),
+        "places": places,
         "page_note": page_note,
     }
     return render(request, "events/campaign_detail.html", context)
@@ -133,14 +180,15 @@ def organization_list(request):
 
 @public
 @require_safe
+@fragments.pinned
 def organization_detail(request, slug: str):
     organization = rules.organization(slug)
     actions = selectors.filter_actions({"when": "all", "organization": organization})
-    page, page_note = paginate(request, actions, per_page=PAGE_SIZE)
+    listed, page_note = action_page(request, actions, organization.pk)
     context = {
+        **listed,
         "organization": organization,
         "campaigns": selectors.organization_campaigns(organization),
-        "page": page,
         "page_note": page_note,
     }
     return render(request, "events/organization_detail.html", context)
@@ -148,10 +196,12 @@ def organization_detail(request, slug: str):
 
 @public
 @require_safe
+@fragments.pinned
 def place_detail(request, country: str, region: str, city: str = ""):
     region = "" if region == "-" else region
-    actions = rules.place_actions(country, region, city)
-    page, page_note = paginate(request, actions, per_page=PAGE_SIZE)
+    listed, page_note = action_page(
+        request, rules.place_actions(country, region, city), country, region, city
+    )
     place = {"country": country, "region": region or "-"}
     feed_path = (
         reverse("events:city-calendar", kwargs={**place, "city": city})
@@ -162,7 +212,7 @@ def place_detail(request, country: str, region: str, city: str = ""):
         "country": country.upper(),
         "region": region,
         "city": city,
-        "page": page,
+        **listed,
         "page_note": page_note,
         "feed_path": feed_path,
     }

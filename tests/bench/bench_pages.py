@@ -1,22 +1,23 @@
 """Public pages at 10 actions and at 10,000 actions in 200 campaigns.
 
-    .venv/bin/python tests/bench/bench_pages.py [--runs 30]
+    .venv/bin/python tests/bench/bench_pages.py [--rounds 9] [--calls 10]
 
 Builds a throwaway test database (SQLite by default, PostgreSQL when
-DATABASE_URL is set), measures each page with the Django test client (median
-and 95th percentile over --runs requests after a warm-up), then grows the data
-and measures again. Prints the queries per page, the time per page, the ratio
-of large to small, and each page against a baseline measured in the same run
-(the /healthz endpoint, which renders no template), so figures from different
-machines can be compared by ratio.
+DATABASE_URL is set), requests each page with the Django test client, the
+pages and a trivial view (HttpResponse("ok") through the same middleware)
+taken in turn call by call, --rounds rounds of --calls calls each; then grows
+the data and measures again. Prints the queries per page, the median time,
+each page over the trivial view (median and spread of the per-round ratios),
+and the growth 10k/10 of that ratio, so that a drift of the machine, which
+falls on both sides of a ratio alike, cancels out.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import statistics
-import time
 
 import harness  # noqa: E402 - this folder is on the path
 
@@ -25,6 +26,7 @@ harness.setup_django()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from events import feeds  # noqa: E402
 from events.models import Action, ActionKind, Campaign, DatePrecision  # noqa: E402
 from networks.models import Organization, SourceDocument  # noqa: E402
 
@@ -101,30 +103,36 @@ def populate(actions: int, campaigns: int, start: int = 0) -> None:
     # bulk load; without them the planner guesses from an empty table.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    feeds.invalidate()  # bulk_create sends no signals
+
+
+TRIVIAL = "trivial view (HttpResponse)"
+COLD_SEARCH = "search, nothing cached"
+WORD = "chicago"
 
 
 def pages() -> dict[str, str]:
     busiest = Campaign.objects.order_by("pk").first()
     action = Action.objects.order_by("pk").first()
     return {
-        "baseline /healthz": "/healthz",
+        TRIVIAL: "/bench-trivial",
+        "/healthz": "/healthz",
         "home": "/",
         "list (upcoming), page 1": "/actions/",
         "list, past, page 1": "/actions/?when=past",
         "list, all, page 1": "/actions/?when=all",
         "list, search 'Chicago'": "/actions/?when=all&q=Chicago",
-        "list, last page": "/actions/?when=all&page=999999",
+        "list, all, last page": "/actions/?when=all&page=999999",
         "campaign page": busiest.get_absolute_url(),
         "action page": action.get_absolute_url(),
         "list in Spanish": "/es/actions/",
     }
 
 
-def measure_all(client: Client, urls: dict[str, str], runs: int) -> dict:
-    """Median, p95 and query count per page, requesting the pages in turn.
-
-    Round-robin spreads any drift of the machine evenly over the pages.
-    """
+def measure_all(client: Client, urls: dict[str, str], rounds: int, calls: int, timer):
+    """Query counts, and per round the median ms of each page, the pages
+    requested in turn call by call (A B C A B C...), after a warm-up that
+    fills the caches every visitor after the first finds filled."""
     queries: dict[str, int] = {}
     for name, url in urls.items():
         for _ in range(3):
@@ -134,57 +142,74 @@ def measure_all(client: Client, urls: dict[str, str], runs: int) -> dict:
         with connection.execute_wrapper(counter):
             client.get(url)
         queries[name] = counter.count
-    times: dict[str, list[float]] = {name: [] for name in urls}
-    for _ in range(runs):
-        for name, url in urls.items():
-            started = time.perf_counter()
-            client.get(url)
-            times[name].append((time.perf_counter() - started) * 1000)
-    result = {}
-    for name, samples in times.items():
-        samples.sort()
-        p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-        result[name] = (statistics.median(samples), p95, queries[name])
-    return result
+    sides = {name: (lambda url=url: client.get(url)) for name, url in urls.items()}
+    # The same search typed differently each time (its letters' case: 128
+    # ways), so nothing is kept for it: what the first visitor of a query pays.
+    spellings = itertools.cycle(
+        "".join(
+            c.upper() if bit == "1" else c
+            for c, bit in zip(WORD, f"{n:07b}", strict=True)
+        )
+        for n in range(128)
+    )
+    sides[COLD_SEARCH] = lambda: client.get(f"/actions/?when=all&q={next(spellings)}")
+    counter = harness.QueryCounter()
+    with connection.execute_wrapper(counter):
+        sides[COLD_SEARCH]()
+    queries[COLD_SEARCH] = counter.count
+    return queries, harness.interleaved(sides, rounds, calls, timer)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--calls", type=int, default=10, help="per page per round")
+    parser.add_argument(
+        "--clock", choices=["wall", "cpu"], default="wall", help=harness.clock.__doc__
+    )
     args = parser.parse_args()
 
     with harness.throwaway_database():
-        run(args.runs)
+        run(args.rounds, args.calls, args.clock)
 
 
-def run(runs: int) -> None:
+def run(rounds: int, calls: int, clock: str) -> None:
     client = Client()
-    print(f"database: {connection.vendor}; {runs} runs per page; times in ms")
-    populate(actions=10, campaigns=2)
-    small = measure_all(client, pages(), runs)
-    populate(actions=10_000 - 10, campaigns=200, start=10)
-    large = measure_all(client, pages(), runs)
-    base_small, base_large = (
-        small["baseline /healthz"][0],
-        large["baseline /healthz"][0],
+    timer = harness.clock(clock)
+    print(
+        f"database: {connection.vendor}; {rounds} rounds of {calls} calls per page, "
+        f"pages interleaved; {clock} time in ms; ratios: median [min-max] over "
+        "rounds"
     )
+    populate(actions=10, campaigns=2)
+    small_q, small = measure_all(client, pages(), rounds, calls, timer)
+    populate(actions=10_000 - 10, campaigns=200, start=10)
+    large_q, large = measure_all(client, pages(), rounds, calls, timer)
     header = (
-        f"{'page':<26}{'queries':>12}{'median 10':>11}{'median 10k':>12}"
-        f"{'p95 10k':>9}{'10k/10':>8}{'x baseline':>12}"
+        f"{'page':<26}{'queries':>9}{'ms 10':>7}{'ms 10k':>8}"
+        f"{'x trivial at 10k':>22}{'10k/10 (each / trivial)':>26}"
     )
     print(header)
     print("-" * len(header))
-    for name in small:
-        s_med, _, s_q = small[name]
-        l_med, l_p95, l_q = large[name]
+    for name in small_q:
+        x_large = harness.ratios(large, name, TRIVIAL)
+        x_small = harness.ratios(small, name, TRIVIAL)
+        growth = [b / a for a, b in zip(x_small, x_large, strict=True)]
         print(
-            f"{name:<26}{f'{s_q} -> {l_q}':>12}{s_med:>11.1f}{l_med:>12.1f}"
-            f"{l_p95:>9.1f}{l_med / s_med:>8.2f}{l_med / base_large:>12.1f}"
+            f"{name:<26}{f'{small_q[name]}->{large_q[name]}':>9}"
+            f"{statistics.median(small[name]):>7.2f}"
+            f"{statistics.median(large[name]):>8.2f}"
+            f"{harness.spread(x_large):>22}{harness.spread(growth):>26}"
         )
+    last = harness.ratios(large, "list, all, last page", "list, all, page 1")
+    print(f"\nlast page / first page (list, all, 10k): {harness.spread(last)}")
+    search = harness.ratios(large, COLD_SEARCH, TRIVIAL)
+    search_small = harness.ratios(small, COLD_SEARCH, TRIVIAL)
     print(
-        f"\nactions: {Action.objects.count()}, campaigns: {Campaign.objects.count()}; "
-        f"baseline median {base_small:.2f} ms (10) / {base_large:.2f} ms (10k)"
+        "search with nothing cached, 10k/10: "
+        + harness.spread([b / a for a, b in zip(search_small, search, strict=True)])
     )
+    print(f"actions: {Action.objects.count()}, campaigns: {Campaign.objects.count()}")
 
 
 if __name__ == "__main__":

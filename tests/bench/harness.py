@@ -35,9 +35,11 @@ def throwaway_database():
     )
 
     setup_test_environment()
+    production_rendering()
     old = setup_databases(verbosity=0, interactive=False)
     try:
         with override_settings(
+            ROOT_URLCONF="trivial_urls",
             SECURE_SSL_REDIRECT=False,
             ALLOWED_HOSTS=["testserver"],
             STORAGES={
@@ -53,6 +55,70 @@ def throwaway_database():
 
         connections.close_all()
         teardown_databases(old, verbosity=0)
+
+
+def production_rendering() -> None:
+    """Undo the test environment's instrumented template rendering.
+
+    setup_test_environment() makes every template (each include too) send a
+    signal that the test client answers by copying the whole context; that
+    tripled the list page's time here, and production never pays it.
+    """
+    from django.template.base import PartialTemplate, Template
+    from django.test.utils import _TestState
+
+    Template._render = _TestState.saved_data.template_render
+    PartialTemplate._render = _TestState.saved_data.partial_template_render
+
+
+def clock(name: str):
+    """ "wall" (perf_counter) or "cpu" (this process's CPU time).
+
+    On a machine running more processes than it has cores, a request longer
+    than a scheduler slice waits for the others in the middle of it and a
+    short one mostly does not, so wall-clock ratios grow with the load; CPU
+    time counts only the work (but not a database server's, in its own
+    process: use wall for PostgreSQL, on a quiet machine).
+    """
+    import time
+
+    return {"wall": time.perf_counter, "cpu": time.process_time}[name]
+
+
+def interleaved(
+    sides: dict, rounds: int, per_round: int, timer=None
+) -> dict[str, list[float]]:
+    """Milliseconds per call of each side, A B A B...: `rounds` rounds, each
+    the median of `per_round` calls per side, the sides taken in turn call by
+    call so that a drift of the machine falls on all of them alike."""
+    import statistics
+    import time
+
+    timer = timer or time.perf_counter
+
+    result: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(rounds):
+        samples: dict[str, list[float]] = {name: [] for name in sides}
+        for _ in range(per_round):
+            for name, function in sides.items():
+                started = timer()
+                function()
+                samples[name].append((timer() - started) * 1000)
+        for name, values in samples.items():
+            result[name].append(statistics.median(values))
+    return result
+
+
+def ratios(rounds: dict[str, list[float]], side: str, base: str) -> list[float]:
+    """Round by round, side over base."""
+    return [a / b for a, b in zip(rounds[side], rounds[base], strict=True)]
+
+
+def spread(values: list[float]) -> str:
+    """median [min-max] of a list of ratios."""
+    import statistics
+
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
 class QueryCounter:

@@ -150,9 +150,7 @@ def test_settings_come_from_the_configmap_and_the_secret(rendered):
     config = rendered["ConfigMap", "organizer"]["data"]
     secret = rendered["Secret", "organizer"]["stringData"]
 
-    assert {"SECRET_KEY", "SEALING_KEYS", "DATABASE_URL", "REDIS_URL"} <= set(
-        secret
-    )
+    assert {"SECRET_KEY", "SEALING_KEYS", "DATABASE_URL", "REDIS_URL"} <= set(secret)
     assert config["DEBUG"] == "false"
     assert config["TRUSTED_PROXIES"]
     assert not set(config) & set(secret)

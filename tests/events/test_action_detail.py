@@ -131,3 +131,33 @@ def test_an_editors_note_in_english_is_marked_english_on_a_spanish_page(client):
 
     assert '<li lang="en">The source gives no venue.</li>' in page
     assert "<li>La fuente no da fecha para esta acción.</li>" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_it_costs_the_same_queries_whatever_the_number_of_organizers_and_sources(
+    client, django_assert_num_queries, count
+):
+    action = ActionFactory(
+        organizers=OrganizationFactory.create_batch(count),
+        campaign=CampaignFactory(),
+    )
+    action.sources.set(SourceDocumentFactory.create_batch(count))
+
+    # The action (and its campaign), its organizers, shifts, sources.
+    with django_assert_num_queries(4):
+        client.get(action.get_absolute_url())
+    # The sources are in the cached facts, the same for every visitor.
+    with django_assert_num_queries(3):
+        client.get(action.get_absolute_url())
+
+
+def test_it_shows_an_edit_on_the_next_visit(client):
+    action = ActionFactory(title="Before", description="Old words")
+    client.get(action.get_absolute_url())
+
+    action.title = "After"
+    action.description = "New words"
+    action.save()
+    body = client.get(action.get_absolute_url()).content.decode()
+
+    assert "After" in body and "New words" in body and "Old words" not in body

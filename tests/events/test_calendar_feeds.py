@@ -480,3 +480,50 @@ def test_control_characters_in_an_actions_text_stay_out_of_its_calendar(client):
     assert str(event["summary"]) == "Vigil  at the court"
     assert str(event["description"]).startswith("One\ntwo  three")
     assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", content)
+
+
+def test_an_unchanged_public_feed_answers_304_without_a_query(
+    client, django_assert_num_queries
+):
+    campaign = CampaignFactory()
+    ActionFactory(campaign=campaign)
+    url = f"/campaigns/{campaign.slug}/calendar.ics"
+    etag = client.get(url)["ETag"]
+
+    with django_assert_num_queries(0):
+        response = client.get(url, headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_a_deleted_campaigns_feed_is_gone_whatever_tag_the_client_holds(client):
+    campaign = CampaignFactory()
+    url = f"/campaigns/{campaign.slug}/calendar.ics"
+    etag = client.get(url)["ETag"]
+
+    campaign.delete()
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 404
+
+
+def test_a_feed_rebuilt_after_one_edit_shows_the_edit_and_keeps_the_rest(client):
+    # Event texts are kept per row (events.calendar.text_key); an edit, or a
+    # renamed organizer, must make that event's text anew.
+    organization = OrganizationFactory(name="Old name")
+    edited = ActionFactory(title="Before", organizers=[organization])
+    kept = ActionFactory(title="Kept as it was")
+    first = client.get("/feeds/actions.ics").content
+
+    edited.title = "After"
+    edited.save()
+    organization.name = "New name"
+    organization.save()
+    second = client.get("/feeds/actions.ics").content
+
+    calendar, _ = parse(second)
+    summaries = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+    assert summaries == ["After", "Kept as it was"]
+    assert b"New name" in second and b"Old name" not in second
+    assert f"action-{kept.pk}@".encode() in first
+    assert len(calendar.walk("VTIMEZONE")) == len(parse(first)[0].walk("VTIMEZONE"))
