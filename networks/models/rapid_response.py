@@ -398,7 +398,7 @@ class Verification(models.Model):
     method = models.CharField(
         _("how it was verified"), max_length=20, choices=VerificationMethod.choices
     )
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = SealedField(_("note"), max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -450,7 +450,9 @@ class TimelineEntry(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     what = models.CharField(max_length=40, choices=Step.choices)
-    detail = models.CharField(max_length=1000, blank=True)
+    # Sealed: for a status change it is the note a member typed, which may
+    # name people or places.
+    detail = SealedField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
