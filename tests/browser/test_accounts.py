@@ -71,19 +71,32 @@ def test_sign_up_confirm_and_log_in_on_a_phone_in_spanish(browser, live_server):
     expect(page.locator("h1")).to_have_text("Mis turnos")
     assert EmailAddress.objects.get(email="rosa@example.org").verified
 
+    open_menu(page)
     page.get_by_role("link", name="Cerrar sesión").click()
     expect_site_page(page, "es")
     page.locator("main form button[type=submit]").click()
+    open_menu(page)
     page.get_by_role("link", name="Iniciar sesión").click()
     page.get_by_label("Correo electrónico").fill("rosa@example.org")
     page.get_by_label("Contraseña", exact=True).fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
 
     expect(page).to_have_url(f"{live_server.url}/es/")
+    open_menu(page)
     expect(page.get_by_role("link", name="Mi cuenta")).to_be_visible()
     page.get_by_role("link", name="Mi cuenta").click()
     expect(page.locator("#id_name")).to_have_value("Rosa")
     page.context.close()
+
+
+def open_menu(page):
+    """On a phone the header's links are folded behind its menu button."""
+    menu = page.locator("header details.menu")
+    if (
+        menu.get_attribute("open") is None
+        and page.locator("header details.menu > summary").is_visible()
+    ):
+        page.locator("header details.menu > summary").click()
 
 
 def test_a_dispatcher_sets_up_two_factor_and_gets_back_to_the_desk(
