@@ -51,7 +51,12 @@ def home(request):
             selectors.filter_actions({"when": "past"}, today=today)[:6], "home-recent"
         )
     )
-    campaigns = selectors.campaigns_with_counts(today=today)[:6]
+    # Counting every day of action's local actions grows with the data; the
+    # six shown are the same for every visitor until the data change.
+    campaigns = fragments.cached(
+        "home-campaigns",
+        lambda: list(selectors.campaigns_with_counts(today=today)[:6]),
+    )
     context = {
         "upcoming": upcoming,
         "recent": recent,

@@ -308,3 +308,20 @@ def test_it_asks_for_a_narrower_search_past_the_pages_it_shows(client, monkeypat
     assert response.context["page"].number == 2
     assert "Only the first 2 pages are shown" in response.content.decode()
     assert "45 actions found" in response.content.decode()
+
+
+def test_the_home_page_costs_no_query_once_seen_and_shows_a_new_day_of_action(
+    client, django_assert_num_queries
+):
+    CampaignFactory(name="Day of action one", date=dt.date(2026, 2, 7))
+    ActionFactory.create_batch(3, start_date=dt.date(2026, 2, 7))
+    client.get(reverse("events:home"))
+
+    # Everyone after, until the data change: cards, days of action and their
+    # counts come from the cache (events.fragments).
+    with django_assert_num_queries(0):
+        client.get(reverse("events:home"))
+    CampaignFactory(name="Day of action two", date=dt.date(2026, 3, 28))
+    page = client.get(reverse("events:home")).content.decode()
+
+    assert "Day of action one" in page and "Day of action two" in page
