@@ -6,14 +6,18 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
+
+from networks.forms import EraseForm
 
 
 def private(response):
@@ -129,3 +133,17 @@ def frame_ancestors(*sources: str):
         return wrapped
 
     return decorator
+
+
+def erase_page(request, network, *, erase, done: str, erased: list, setup: str):
+    """The emergency erase of a network's sensitive data, for either wing:
+    the form that asks for the network's name, `erase(network=, actor=)` once
+    it is typed right (its counts fill `done`), then back to `setup`."""
+    form = EraseForm(request.POST or None, name=network.name)
+    if request.method == "POST" and form.is_valid():
+        counts = erase(network=network, actor=request.user)
+        messages.success(request, done % counts)
+        return redirect(setup)
+    context = {"network": network, "form": form, "erased": erased, "back": setup}
+    status = 400 if form.is_bound else 200
+    return private(render(request, "networks/erase.html", context, status=status))

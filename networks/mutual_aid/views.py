@@ -24,8 +24,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from networks.forms import EraseForm
-from networks.http import client_key, private
+from networks.http import client_key, erase_page, private
 from networks.mutual_aid import rules, selectors, services
 from networks.mutual_aid.forms import (
     AidNetworkForm,
@@ -470,28 +469,18 @@ def setup_erase(request, slug: str):
     """Emergency erase of the requests' contacts and details, confirmed by
     typing the network's name; admins with two-factor authentication only."""
     network = rules.network_for_erasing(request, slug)
-    form = EraseForm(request.POST or None, name=network.name)
-    if request.method == "POST" and form.is_valid():
-        counts = services.erase_sensitive_data(network=network, actor=request.user)
-        messages.success(
-            request,
-            _(
-                "Erased: the contacts and details of %(requests)s requests "
-                "and the labels of %(pledges)s pledges."
-            )
-            % counts,
-        )
-        return redirect("aid:setup", slug=network.slug)
-    erased = [
-        _("the contacts of people who asked for help"),
-        _("the details of their requests"),
-        _("the labels of pledges"),
-    ]
-    context = {
-        "network": network,
-        "form": form,
-        "erased": erased,
-        "back": reverse("aid:setup", args=[network.slug]),
-    }
-    status = 400 if form.is_bound else 200
-    return private(render(request, "networks/erase.html", context, status=status))
+    return erase_page(
+        request,
+        network,
+        erase=services.erase_sensitive_data,
+        done=_(
+            "Erased: the contacts and details of %(requests)s requests "
+            "and the labels of %(pledges)s pledges."
+        ),
+        erased=[
+            _("the contacts of people who asked for help"),
+            _("the details of their requests"),
+            _("the labels of pledges"),
+        ],
+        setup=reverse("aid:setup", args=[network.slug]),
+    )

@@ -26,8 +26,7 @@ from django.views.decorators.http import (
 )
 
 from networks import uploads
-from networks.forms import EraseForm
-from networks.http import client_key, private
+from networks.http import client_key, erase_page, private
 from networks.languages import language_name
 from networks.models.rapid_response import (
     AlertAnswer,
@@ -551,30 +550,23 @@ def setup_erase(request, slug: str):
     """Emergency erase of the reports' sensitive data, confirmed by typing
     the network's name; admins with two-factor authentication only."""
     network = rules.network_for_erasing(request, slug)
-    form = EraseForm(request.POST or None, name=network.name)
-    if request.method == "POST" and form.is_valid():
-        counts = services.erase_sensitive_data(network=network, actor=request.user)
-        messages.success(
-            request,
+    return erase_page(
+        request,
+        network,
+        erase=services.erase_sensitive_data,
+        done=_(
+            "Erased: the contacts, exact places and descriptions of "
+            "%(reports)s reports, %(photos)s photos and %(notes)s notes."
+        ),
+        erased=[
+            _("reporters' contacts"),
+            _("exact places"),
+            _("descriptions of what happened"),
+            _("photos, and their files"),
             _(
-                "Erased: the contacts, exact places and descriptions of "
-                "%(reports)s reports, %(photos)s photos and %(notes)s notes."
-            )
-            % counts,
-        )
-        return redirect("networks:setup", slug=network.slug)
-    erased = [
-        _("reporters' contacts"),
-        _("exact places"),
-        _("descriptions of what happened"),
-        _("photos, and their files"),
-        _("members' notes, and the notes typed into verifications and status changes"),
-    ]
-    context = {
-        "network": network,
-        "form": form,
-        "erased": erased,
-        "back": reverse("networks:setup", args=[network.slug]),
-    }
-    status = 400 if form.is_bound else 200
-    return private(render(request, "networks/erase.html", context, status=status))
+                "members' notes, and the notes typed into verifications and "
+                "status changes"
+            ),
+        ],
+        setup=reverse("networks:setup", args=[network.slug]),
+    )
