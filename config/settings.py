@@ -223,6 +223,8 @@ NOTIFICATIONS_KICK = env_bool("NOTIFICATIONS_KICK", True)
 # /healthz/ready names the outbox "lagging" when the oldest due notification
 # has waited longer than this (it stays ready: see networks/outbox/views.py).
 OUTBOX_LAG_LIMIT_SECONDS = int(os.environ.get("OUTBOX_LAG_LIMIT_SECONDS", "600"))
+# How often a rapid-response desk open in a browser fetches its reports again.
+DESK_REFRESH_SECONDS = 20
 
 AUTH_PASSWORD_VALIDATORS = [
     {

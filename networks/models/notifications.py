@@ -49,6 +49,7 @@ class NotificationKind(models.TextChoices):
     PROMOTED = "promoted", _("Place from the waitlist")
     MESSAGE = "message", _("Message from organizers")
     ALERT = "alert", _("Rapid-response alert")
+    NEW_REPORT = "new_report", _("A new report for the dispatchers")
     AID_MATCH = "aid_match", _("A request matching an offer")
     AID_ASSIGNED = "aid_assigned", _("A request given to a helper")
     AID_CLAIMED = "aid_claimed", _("A request claimed")

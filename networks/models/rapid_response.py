@@ -163,6 +163,9 @@ class NetworkMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=12, choices=ResponseRole.choices)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    # When this person last opened the desk (dispatcher rows only): what came
+    # in after it is marked new.
+    desk_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["network", "role", "pk"]
@@ -208,15 +211,24 @@ class Training(models.Model):
         return f"{self.user} · {self.get_kind_display()}"
 
 
+class Duty(models.TextChoices):
+    RESPOND = "respond", pgettext_lazy("on-call duty", "Responders")
+    DISPATCH = "dispatch", pgettext_lazy("on-call duty", "Dispatchers")
+
+
 class OnCallSlot(models.Model):
     """A span of time a number of responders cover; `tier` orders escalation:
-    alerts go to tier 1 first, then 2, and so on."""
+    alerts go to tier 1 first, then 2, and so on. A dispatch slot is the
+    desk's rota instead: its people are told of every new report."""
 
     network = models.ForeignKey(
         ResponseNetwork, on_delete=models.CASCADE, related_name="slots"
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    duty = models.CharField(
+        _("duty"), max_length=10, choices=Duty.choices, default=Duty.RESPOND
+    )
     tier = models.PositiveSmallIntegerField(_("escalation group"), default=1)
     places = models.PositiveIntegerField(_("places"), default=5)
     # Empty: the whole network's area.

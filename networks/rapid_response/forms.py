@@ -21,6 +21,7 @@ from networks.languages import WORKING_LANGUAGES
 from networks.models.rapid_response import (
     ActivityKind,
     AreaKind,
+    Duty,
     ReportStatus,
     ResponseRole,
     Service,
@@ -220,6 +221,15 @@ class AnswerForm(Form):
 
 
 class SlotForm(Form):
+    duty = forms.ChoiceField(
+        label=_("On call as"),
+        choices=Duty.choices,
+        initial=Duty.RESPOND,
+        help_text=_(
+            "Dispatchers on the desk's rota are told of every new report; "
+            "when nobody is on it, every dispatcher is."
+        ),
+    )
     starts = LocalDateTimeField(label=_("Starts"))
     ends = LocalDateTimeField(label=_("Ends"))
     tier = forms.IntegerField(

@@ -25,6 +25,7 @@ from networks.models.rapid_response import (
     AlertAnswer,
     AreaKind,
     CoverageArea,
+    Duty,
     NetworkMember,
     OnCall,
     OnCallSlot,
@@ -128,11 +129,25 @@ def remove_role(*, network, user, role: str) -> None:
 # On call (dispatchers build the schedule; people with a role take slots).
 
 
-def add_slot(*, network, starts_at, ends_at, tier: int, places: int, areas=()):
+def add_slot(
+    *,
+    network,
+    starts_at,
+    ends_at,
+    tier: int,
+    places: int,
+    areas=(),
+    duty: str = Duty.RESPOND,
+):
     if ends_at <= starts_at:
         raise ResponseError(_("The end is not after the start."))
     slot = OnCallSlot(
-        network=network, starts_at=starts_at, ends_at=ends_at, tier=tier, places=places
+        network=network,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        tier=tier,
+        places=places,
+        duty=duty,
     )
     slot.full_clean()
     slot.save()
@@ -150,11 +165,28 @@ def take_slot(*, slot_id: int, user) -> OnCall:
             raise ResponseError(_("This slot is over."))
         if slot.people.count() >= slot.places:
             raise ResponseError(_("This slot is full."))
+        if (
+            slot.duty == Duty.DISPATCH
+            and not NetworkMember.objects.filter(
+                network=slot.network_id, user=user, role=ResponseRole.DISPATCHER
+            ).exists()
+        ):
+            raise ResponseError(_("Only dispatchers can take a place at the desk."))
         try:
             with transaction.atomic():
                 return OnCall.objects.create(slot=slot, user=user)
         except IntegrityError as error:
             raise ResponseError(_("You are already on call then.")) from error
+
+
+def look_at_desk(*, network, user) -> dt.datetime:
+    """Note that `user` opened the desk now; returns when they last had
+    (now, on their first look), so the desk can mark what is new since."""
+    now = timezone.now()
+    rows = NetworkMember.objects.filter(network=network, user=user)
+    seen = [at for at in rows.values_list("desk_seen_at", flat=True) if at]
+    rows.update(desk_seen_at=now)
+    return max(seen, default=now)
 
 
 def leave_slot(*, slot, user) -> None:
@@ -251,9 +283,52 @@ def submit_report(
     for content in cleaned:
         ReportPhoto.objects.create(report=report, image=content)
     _log(report, entered_by, Step.RECEIVED, source)
+    tell_dispatchers(report=report, entered_by=entered_by)
     if report.urgent:
         dispatch(report=report, actor=entered_by)
     return report
+
+
+def dispatchers_on_duty(network, now) -> list[int]:
+    """Ids of the dispatchers to tell of a new report: those on the desk's
+    rota now, or, when nobody is, every dispatcher of the network."""
+    dispatchers = NetworkMember.objects.filter(
+        network=network, role=ResponseRole.DISPATCHER
+    ).values_list("user_id", flat=True)
+    on_duty = (
+        OnCall.objects.filter(
+            slot__network=network,
+            slot__duty=Duty.DISPATCH,
+            slot__starts_at__lte=now,
+            slot__ends_at__gt=now,
+            user_id__in=dispatchers,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return list(on_duty) or list(dispatchers)
+
+
+def tell_dispatchers(*, report: Report, entered_by=None) -> int:
+    """Queue a "new report" notice to each dispatcher on duty but the one who
+    entered it; sent as soon as the report commits. Returns how many."""
+    people = [
+        pk
+        for pk in dispatchers_on_duty(report.network, timezone.now())
+        if entered_by is None or pk != entered_by.pk
+    ]
+    rows = outbox.add(
+        [
+            outbox.new(
+                kind=NotificationKind.NEW_REPORT,
+                target=report,
+                recipient_id=pk,
+                key=f"new-report:{report.pk}:{pk}",
+            )
+            for pk in people
+        ]
+    )
+    return len(rows)
 
 
 def _locked(report: Report) -> Report:
@@ -352,6 +427,7 @@ def _on_call(report: Report, tier: int, now) -> list[int]:
     return list(
         OnCall.objects.filter(
             slot__network=report.network_id,
+            slot__duty=Duty.RESPOND,
             slot__tier=tier,
             slot__starts_at__lte=now,
             slot__ends_at__gt=now,

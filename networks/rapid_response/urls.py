@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/alerts/", views.alerts_page, name="alerts"),
     path("<slug:slug>/alerts.rss", views.alerts_feed, name="alerts-feed"),
     path("<slug:slug>/desk/", views.desk, name="desk"),
+    path("<slug:slug>/desk/reports/", views.desk_reports, name="desk-reports"),
     path("<slug:slug>/intake/", views.intake, name="intake"),
     path("<slug:slug>/on-call/", views.on_call, name="on-call"),
     path(

@@ -8,13 +8,15 @@ admins: setup. Who may open what is in rules.py; anyone else gets 404, as if
 the page did not exist.
 """
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -187,18 +189,44 @@ alerts_feed = rules.public(AlertsFeed())
 @rules.members_only
 @require_safe
 def desk(request, slug: str):
+    """Open reports; what came in since the person last looked is marked new,
+    and the page fetches its table again every few seconds (desk_reports)."""
     access = rules.access(request, slug)
-    return private(
-        render(
-            request,
-            "networks/rapid_response/desk.html",
-            {
-                "network": access.network,
-                "reports": selectors.open_reports(access.network),
-                "roles": access.roles,
-            },
+    since = services.look_at_desk(network=access.network, user=request.user)
+    context = _desk(access, since)
+    return private(render(request, "networks/rapid_response/desk.html", context))
+
+
+@rules.members_only
+@require_safe
+def desk_reports(request, slug: str):
+    """The desk's table alone, new since `since` (milliseconds since 1970)."""
+    access = rules.access(request, slug)
+    try:
+        since = dt.datetime.fromtimestamp(int(request.GET["since"]) / 1000, tz=dt.UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return private(
+            HttpResponseBadRequest(
+                _("“since” must be a time in milliseconds since 1970.")
+            )
         )
+    context = _desk(access, since)
+    return private(
+        render(request, "networks/rapid_response/desk_reports.html", context)
     )
+
+
+def _desk(access, since) -> dict:
+    reports = selectors.open_reports(access.network)
+    return {
+        "network": access.network,
+        "reports": reports,
+        "new": sum(report.created_at > since for report in reports),
+        "since": since,
+        "since_ms": int(since.timestamp() * 1000),
+        "refresh_seconds": settings.DESK_REFRESH_SECONDS,
+        "roles": access.roles,
+    }
 
 
 @rules.members_only
@@ -361,6 +389,7 @@ def on_call(request, slug: str):
                 tier=data["tier"],
                 places=data["places"],
                 areas=data["areas"],
+                duty=data["duty"],
             )
         except services.ResponseError as error:
             form.add_error(None, str(error))

@@ -2,9 +2,11 @@
 a responder says they are going; the dispatcher sees it."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from networks.models.rapid_response import Report
+from networks.rapid_response import services as rapid_response
 from tests.browser.conftest import logged_in_page
 from tests.networks.response_world import build
 
@@ -89,3 +91,32 @@ def test_a_lawyer_takes_a_slot_and_leaves_it(browser, live_server):
     first.get_by_role("button", name="Leave").click()
     expect(first.get_by_role("button", name="Take this slot")).to_be_visible()
     expect(first).not_to_contain_text(lawyer.email)
+
+
+def test_the_desk_shows_a_new_report_without_a_reload(browser, live_server, settings):
+    settings.DESK_REFRESH_SECONDS = 1
+    world = build()
+    network, people = world["network"], world["people"]
+    desk = logged_in_page(browser, live_server, people["dispatcher"])
+    errors = []
+    desk.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    desk.goto(f"{live_server.url}/rr/{network.slug}/desk/")
+    expect(desk.get_by_text("No open reports.")).to_be_visible()
+
+    rapid_response.submit_report(
+        network=network,
+        values={
+            "kind": "checkpoint",
+            "seen_at": timezone.now(),
+            "city": "Chicago",
+            "neighbourhood": "Little Village",
+        },
+        source="hotline",
+    )
+    row = desk.get_by_role("row").filter(has_text="Little Village")
+    expect(row).to_be_visible(timeout=20_000)
+    expect(row).to_contain_text("new")
+    expect(desk.locator(".desk-summary")).to_contain_text(
+        "1 new report since you last looked."
+    )
+    assert errors == []

@@ -156,8 +156,12 @@ def test_an_urgent_report_is_dispatched_before_verification(client, world):
     post_report(client, world, urgent="on")
     report = Report.objects.get()
     assert report.status == ReportStatus.NEW and report.dispatched_at
-    [first, *_] = send_due()
-    assert "Urgent: Home raid near Pilsen" in first.subject
+    sent = {message.to[0]: message.subject for message in send_due()}
+    people = world["people"]
+    assert "Urgent: Home raid near Pilsen" in sent[people["responder"].email]
+    assert (
+        "New urgent report: Home raid near Pilsen" in sent[people["dispatcher"].email]
+    )
 
 
 def test_nobody_answering_escalates_to_the_next_group_once(client, world):
@@ -441,6 +445,7 @@ def test_alert_answers_are_recorded(client, world):
 PUBLIC = {"network", "report form", "thanks", "alerts", "alerts feed"}
 ANY_ROLE = {
     "desk",
+    "desk reports",
     "report",
     "photo",
     "note",
@@ -481,6 +486,7 @@ def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
         "alerts": ("get", f"/rr/{slug}/alerts/", {}),
         "alerts feed": ("get", f"/rr/{slug}/alerts.rss", {}),
         "desk": ("get", f"/rr/{slug}/desk/", {}),
+        "desk reports": ("get", f"/rr/{slug}/desk/reports/?since=0", {}),
         "report": ("get", f"{base}/", {}),
         "photo": ("get", f"{base}/photos/{photo.pk}/", {}),
         "note": ("post", f"{base}/note/", {"text": "Seen."}),
@@ -495,7 +501,13 @@ def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
         "add slot": (
             "post",
             f"/rr/{slug}/on-call/",
-            {"starts": later, "ends": end, "tier": "1", "places": "2"},
+            {
+                "duty": "respond",
+                "starts": later,
+                "ends": end,
+                "tier": "1",
+                "places": "2",
+            },
         ),
         "alert": ("get", f"/rr/alerts/{alert.pk}/", {}),
         "setup": ("get", f"/rr/{slug}/setup/", {}),

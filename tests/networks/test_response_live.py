@@ -1,7 +1,8 @@
 """Rapid response through real parts: a Celery worker with its beat on Redis
-and PostgreSQL, and a real SMTP server. A report is confirmed, the alerts
-reach the mail server, a responder accepts, and when nobody in a group
-answers, beat escalates to the next group."""
+and PostgreSQL, and a real SMTP server. A report comes in and the dispatcher
+hears of it; it is confirmed, the alerts reach the mail server, a responder
+accepts, and when nobody in a group answers, beat escalates to the next
+group."""
 
 import datetime as dt
 import time
@@ -25,21 +26,27 @@ def test_confirmed_report_alerts_reach_the_mail_server_and_escalate(
     workers()
     client.post(f"/rr/{network.slug}/report/", report_data())
     report = Report.objects.get()
+    # Not urgent: nobody is alerted yet, but the dispatcher hears at once.
+    wait_for(lambda: sink.count() >= 1, timeout=60, what="the dispatcher's notice")
+    assert sink.received[0].to == [people["dispatcher"].email]
+    assert "New report: Home raid near Pilsen" in sink.received[0].subject
     for who in ("verifier", "verifier 2"):
         rapid_response.verify(report=report, verifier=people[who], method="on_scene")
 
-    wait_for(lambda: sink.count() >= 2, timeout=60, what="alerts to group 1")
-    assert sorted(r.to[0] for r in sink.received) == sorted(
+    wait_for(lambda: sink.count() >= 3, timeout=60, what="alerts to group 1")
+    assert sorted(r.to[0] for r in sink.received[1:]) == sorted(
         [people["responder"].email, people["responder 2"].email]
     )
-    assert all("Confirmed: Home raid near Pilsen" in r.subject for r in sink.received)
+    assert all(
+        "Confirmed: Home raid near Pilsen" in r.subject for r in sink.received[1:]
+    )
 
     # Nobody answers for longer than the network waits: beat alerts group 2.
     TimelineEntry.objects.filter(report=report, what="alerted").update(
         at=timezone.now() - dt.timedelta(minutes=11)
     )
-    wait_for(lambda: sink.count() >= 3, timeout=60, what="the escalation")
-    assert sink.received[2].to == [people["second group"].email]
+    wait_for(lambda: sink.count() >= 4, timeout=60, what="the escalation")
+    assert sink.received[3].to == [people["second group"].email]
     assert Alert.objects.filter(report=report, tier=2).count() == 1
 
     alert = Alert.objects.get(responder=people["second group"])
@@ -49,8 +56,8 @@ def test_confirmed_report_alerts_reach_the_mail_server_and_escalate(
         at=timezone.now() - dt.timedelta(minutes=30)
     )
     time.sleep(4)  # several beats: someone is going, so nothing more is sent
-    assert sink.count() == 3
-    assert len(set(sink.ids())) == 3
+    assert sink.count() == 4
+    assert len(set(sink.ids())) == 4
 
     # Documented, closed, and public by neighbourhood and hour only.
     base = f"/rr/{network.slug}/reports/{report.pk}"
