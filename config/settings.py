@@ -263,6 +263,7 @@ ACCOUNT_RATE_LIMITS = {
     # Keyed by a salted hash of the address (networks.http.client_key), so not
     # even the cache holds a reporter's IP address.
     "report": "20/h/key",
+    "track": "60/h/key",
     "aid_request": "10/h/key",
 }
 # Rate limits stay at allauth's defaults; they count in the shared cache

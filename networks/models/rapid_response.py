@@ -61,6 +61,14 @@ class ResponseNetwork(models.Model):
     contact_days = models.PositiveSmallIntegerField(
         _("days to keep reporters' contact details"), default=30
     )
+    # Public alerts leave the alerts page and feed after this; members keep
+    # the record.
+    alerts_expire_hours = models.PositiveSmallIntegerField(
+        _("hours a public alert stays up"), default=12
+    )
+    # The network's own know-your-rights text; empty: the site's general one.
+    rights_en = models.TextField(_("know your rights (English)"), blank=True)
+    rights_es = models.TextField(_("know your rights (Spanish)"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -78,10 +86,18 @@ class ResponseNetwork(models.Model):
                     escalate_after_minutes__gte=1, escalate_after_minutes__lte=240
                 ),
             ),
+            models.CheckConstraint(
+                name="network_alert_expiry_in_range",
+                condition=Q(alerts_expire_hours__gte=1, alerts_expire_hours__lte=168),
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def rights(self, language: str) -> str:
+        """The network's know-your-rights text in `language` ("" if none)."""
+        return self.rights_es if language == "es" else self.rights_en
 
 
 class AreaKind(models.TextChoices):
@@ -333,6 +349,10 @@ class Report(models.Model):
         default=settings.LANGUAGE_CODE,
     )
     urgent = models.BooleanField(_("urgent"), default=False)
+    # What the reporter keeps to follow the report's status, with no contact.
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, blank=True, editable=False
+    )
     source = models.CharField(
         _("source"), max_length=10, choices=ReportSource.choices, default="web"
     )
@@ -368,6 +388,14 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         indexes = [
             models.Index(fields=["network", "status", "created_at"]),
+        ]
+        constraints = [
+            # Older reports have none; every new one gets its own.
+            models.UniqueConstraint(
+                fields=["tracking_code"],
+                condition=~Q(tracking_code=""),
+                name="one_report_per_tracking_code",
+            )
         ]
 
     def __str__(self):

@@ -270,6 +270,25 @@ class SlotForm(Form):
         return cleaned
 
 
+TRACKING_CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
+
+
+class TrackForm(Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        help_text=_("The code on the page you saw after sending the report."),
+    )
+
+    def clean_code(self):
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).upper()
+        if not re.fullmatch(r"[0-9A-Z]{10}", code):
+            raise forms.ValidationError(
+                _("A tracking code has ten letters and digits, like 7K2QD-M9XAT.")
+            )
+        return f"{code[:5]}-{code[5:]}"
+
+
 AREA_LINE = re.compile(r"^\s*(zip|city|county)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 
 
@@ -308,6 +327,30 @@ class NetworkForm(NetworkBasics):
     )
     unverified_days = days(_("Days to keep reports never confirmed"), initial=30)
     contact_days = days(_("Days to keep reporters' contact details"), initial=30)
+    alerts_expire_hours = forms.IntegerField(
+        label=_("Hours a public alert stays up"),
+        min_value=1,
+        max_value=168,
+        initial=12,
+        help_text=_(
+            "After this, alerts leave the public page and feed; members keep "
+            "the record."
+        ),
+    )
+    rights_en = forms.CharField(
+        label=_("Know your rights, in English"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        required=False,
+        help_text=_("Empty: the site's general text is shown."),
+    )
+    rights_es = forms.CharField(
+        label=_("Know your rights, in Spanish"),
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "es"}),
+        max_length=10000,
+        required=False,
+        help_text=_("Empty: the site's general text is shown."),
+    )
 
     def clean_hotline(self):
         value = self.cleaned_data["hotline"].strip()
@@ -354,6 +397,9 @@ class NetworkForm(NetworkBasics):
             "escalate_after_minutes": network.escalate_after_minutes,
             "unverified_days": network.unverified_days,
             "contact_days": network.contact_days,
+            "alerts_expire_hours": network.alerts_expire_hours,
+            "rights_en": network.rights_en,
+            "rights_es": network.rights_es,
         }
 
 

@@ -62,6 +62,8 @@ def render(row, alert: Alert, memo: dict) -> outbox.Message:
             },
             "answer_url": settings.SITE_URL
             + reverse("networks:alert", kwargs={"alert_id": alert.pk}),
+            "rights_url": settings.SITE_URL
+            + reverse("networks:rights", kwargs={"slug": report.network.slug}),
         }
         return outbox.Message(
             to=alert.responder.email,

@@ -1,5 +1,6 @@
 """Reads of rapid-response networks, their people, reports and alerts."""
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -31,11 +32,20 @@ def areas(network: ResponseNetwork) -> QuerySet[CoverageArea]:
     return network.areas.all()
 
 
+def current(network: ResponseNetwork, now=None) -> Q:
+    """Public alerts not yet expired: confirmed within the network's hours
+    (false alarms never confirmed count from when the activity was seen)."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(hours=network.alerts_expire_hours)
+    return Q(confirmed_at__gte=since) | Q(confirmed_at__isnull=True, seen_at__gte=since)
+
+
 def public_alerts(network: ResponseNetwork) -> list[dict]:
-    """Confirmed activity and false alarms: kind, neighbourhood, the hour."""
+    """Confirmed activity and false alarms still up: kind, neighbourhood, the
+    hour."""
     zone = ZoneInfo(network.timezone)
     rows = (
-        Report.objects.filter(PUBLIC, network=network)
+        Report.objects.filter(PUBLIC, current(network), network=network)
         .order_by("-seen_at", "-pk")
         .values("pk", "kind", "status", "neighbourhood", "city", "seen_at")[
             :PUBLIC_ALERTS_SHOWN
@@ -68,6 +78,39 @@ def open_reports(network: ResponseNetwork) -> QuerySet[Report]:
         .order_by("-urgent", "-created_at")
         .only("pk", "kind", "status", "city", "neighbourhood", "urgent", "created_at")
     )[:DESK_SHOWN]
+
+
+class Tracked:
+    """What a tracking code shows: the status in four words, nothing else."""
+
+    RECEIVED = "received"
+    CHECKING = "checking"
+    CONFIRMED = "confirmed"
+    NOT_CONFIRMED = "not_confirmed"
+
+
+def tracked_status(network: ResponseNetwork, code: str) -> str | None:
+    """The status of `network`'s report with `code`, None when there is none
+    (never was, or deleted on schedule)."""
+    code = code.strip().upper().replace(" ", "")
+    if len(code) == 10:
+        code = f"{code[:5]}-{code[5:]}"
+    if not code:
+        return None
+    row = (
+        Report.objects.filter(network=network, tracking_code=code)
+        .values("status", "confirmed_at")
+        .first()
+    )
+    if row is None:
+        return None
+    if row["status"] == ReportStatus.NEW:
+        return Tracked.RECEIVED
+    if row["status"] == ReportStatus.VERIFYING:
+        return Tracked.CHECKING
+    if row["confirmed_at"] and row["status"] != ReportStatus.FALSE_ALARM:
+        return Tracked.CONFIRMED
+    return Tracked.NOT_CONFIRMED
 
 
 def report_record(report: Report) -> dict:

@@ -8,6 +8,7 @@ its rule first.
 
 import datetime as dt
 import io
+import secrets
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -278,6 +279,7 @@ def submit_report(
     cleaned = [clean_photo(photo) for photo in photos[:PHOTOS_PER_REPORT]]
     report = Report(network=network, source=source, **values)
     report.zip_code = report.zip_code.strip()
+    report.tracking_code = new_tracking_code()
     report.full_clean()
     report.save()
     for content in cleaned:
@@ -287,6 +289,16 @@ def submit_report(
     if report.urgent:
         dispatch(report=report, actor=entered_by)
     return report
+
+
+# Crockford's base32 without the letters people misread (I, L, O, U): ten of
+# them are 50 bits, too many to guess at the tracking page's rate limit.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_tracking_code() -> str:
+    code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+    return f"{code[:5]}-{code[5:]}"
 
 
 def dispatchers_on_duty(network, now) -> list[int]:

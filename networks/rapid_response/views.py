@@ -19,6 +19,7 @@ from django.contrib.syndication.views import Feed
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import (
@@ -37,6 +38,7 @@ from networks.models.rapid_response import (
 )
 from networks.rapid_response import rules, selectors, services
 from networks.rapid_response.forms import (
+    TRACKING_CODE,
     AnswerForm,
     NetworkForm,
     NoteForm,
@@ -45,6 +47,7 @@ from networks.rapid_response.forms import (
     RoleForm,
     SlotForm,
     StatusForm,
+    TrackForm,
     TrainingForm,
     VerifyForm,
     local_now,
@@ -112,7 +115,10 @@ def _report_form(request, network, *, intake: bool):
                 if intake:
                     messages.success(request, _("The report is on the desk."))
                     return _to_report(report)
-                return redirect("networks:report-thanks", slug=network.slug)
+                thanks = reverse(
+                    "networks:report-thanks", kwargs={"slug": network.slug}
+                )
+                return redirect(f"{thanks}?{urlencode({'code': report.tracking_code})}")
     return private(
         render(
             request,
@@ -125,10 +131,53 @@ def _report_form(request, network, *, intake: bool):
 @rules.public
 @require_safe
 def report_thanks(request, slug: str):
+    """Thanks, and the tracking code to follow the report by (if well formed)."""
+    code = request.GET.get("code", "")
+    return private(
+        render(
+            request,
+            "networks/rapid_response/report_thanks.html",
+            {
+                "network": rules.network(slug),
+                "code": code if TRACKING_CODE.fullmatch(code) else "",
+            },
+        )
+    )
+
+
+@rules.public
+@require_http_methods(["GET", "HEAD", "POST"])
+def track(request, slug: str):
+    """A report's status by its tracking code: no contact, no login. Posted,
+    so codes stay out of addresses and logs and tries can be counted."""
+    network = rules.network(slug)
+    form = TrackForm(request.POST or None)
+    status = None
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.consume(request, action="track", key=client_key(request)):
+            form.add_error(None, _("Too many tries from here; wait an hour."))
+        else:
+            status = selectors.tracked_status(network, form.cleaned_data["code"])
+            if status is None:
+                form.add_error("code", _("No report has this code in this network."))
+    return private(
+        render(
+            request,
+            "networks/rapid_response/track.html",
+            {"network": network, "form": form, "status": status},
+        )
+    )
+
+
+@rules.public
+@require_safe
+def rights(request, slug: str):
+    """Know your rights: the network's own text, or the site's general one."""
+    network = rules.network(slug)
     return render(
         request,
-        "networks/rapid_response/report_thanks.html",
-        {"network": rules.network(slug)},
+        "networks/rapid_response/rights.html",
+        {"network": network, "text": network.rights(request.LANGUAGE_CODE)},
     )
 
 

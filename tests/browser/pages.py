@@ -72,9 +72,13 @@ PAGES = [
         "networks/rapid_response/report_form.html",
     ),
     Page(
-        "/rr/{network.slug}/report/thanks/",
+        "/rr/{network.slug}/report/thanks/?code={report.tracking_code}",
         "visitor",
         "networks/rapid_response/report_thanks.html",
+    ),
+    Page("/rr/{network.slug}/track/", "visitor", "networks/rapid_response/track.html"),
+    Page(
+        "/rr/{network.slug}/rights/", "visitor", "networks/rapid_response/rights.html"
     ),
     Page(
         "/rr/{network.slug}/alerts/", "visitor", "networks/rapid_response/alerts.html"

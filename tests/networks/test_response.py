@@ -442,7 +442,15 @@ def test_alert_answers_are_recorded(client, world):
 
 # Who may open what: every URL against every kind of person.
 
-PUBLIC = {"network", "report form", "thanks", "alerts", "alerts feed"}
+PUBLIC = {
+    "network",
+    "report form",
+    "thanks",
+    "track",
+    "rights",
+    "alerts",
+    "alerts feed",
+}
 ANY_ROLE = {
     "desk",
     "desk reports",
@@ -483,6 +491,8 @@ def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
         "network": ("get", f"/rr/{slug}/", {}),
         "report form": ("get", f"/rr/{slug}/report/", {}),
         "thanks": ("get", f"/rr/{slug}/report/thanks/", {}),
+        "track": ("post", f"/rr/{slug}/track/", {"code": report.tracking_code}),
+        "rights": ("get", f"/rr/{slug}/rights/", {}),
         "alerts": ("get", f"/rr/{slug}/alerts/", {}),
         "alerts feed": ("get", f"/rr/{slug}/alerts.rss", {}),
         "desk": ("get", f"/rr/{slug}/desk/", {}),
@@ -586,6 +596,7 @@ def test_editing_the_network_keeps_its_slots_areas(client, world):
         "escalate_after_minutes": "10",
         "unverified_days": "30",
         "contact_days": "30",
+        "alerts_expire_hours": "12",
     }
     assert client.post(f"/rr/{network.slug}/setup/", data).status_code == 302
     network.refresh_from_db()
@@ -650,6 +661,8 @@ def test_every_view_calls_a_rule_or_is_marked_public():
         "network",
         "report-form",
         "report-thanks",
+        "track",
+        "rights",
         "alerts",
         "alerts-feed",
     }
@@ -677,6 +690,7 @@ def settings_data(**overrides) -> dict:
         "escalate_after_minutes": "10",
         "unverified_days": "30",
         "contact_days": "30",
+        "alerts_expire_hours": "12",
         **overrides,
     }
 
