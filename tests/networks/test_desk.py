@@ -6,14 +6,13 @@ import re
 
 import pytest
 import time_machine
-from django.core import mail
 from django.utils import timezone
 
 from networks.models import Notification, NotificationKind
 from networks.models.rapid_response import Duty, ResponseRole
-from networks.outbox import services as outbox
 from networks.rapid_response import services as rapid_response
 from tests.networks.response_world import build, member_with, report_data
+from tests.networks.test_response import send_due
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     return build()
-
-
-def send_due() -> list:
-    before = len(mail.outbox)
-    for ids in outbox.queue_due():
-        outbox.deliver(ids)
-    return mail.outbox[before:]
 
 
 def told() -> set[int]:
