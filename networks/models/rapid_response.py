@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from networks.models.mutual_aid import AidKind
 from networks.models.notifications import Notification
 from networks.models.organizations import Organization
 from networks.sealing import SealedField
@@ -473,6 +474,7 @@ class Step(models.TextChoices):
         pgettext_lazy("timeline step", "marked it a false alarm"),
     )
     CLOSED = "closed", pgettext_lazy("timeline step", "closed it")
+    HELP = "help", pgettext_lazy("timeline step", "opened a request for help")
 
 
 class TimelineEntry(models.Model):
@@ -516,6 +518,18 @@ class TimelineEntry(models.Model):
             ) % {"tier": tier, "count": count}
         if self.what == Step.NOBODY_LEFT:
             return gettext("after group %(tier)s") % {"tier": detail}
+        if self.what == Step.OUTCOME and detail:
+            names = {field.name: field for field in Report._meta.fields}
+            return ", ".join(
+                str(names[name].verbose_name) if name in names else name
+                for name in detail.split(", ")
+            )
+        if self.what == Step.HELP and ":" in detail:
+            kind, consent = detail.split(":", 1)
+            kind = str(AidKind(kind).label) if kind in AidKind.values else kind
+            if consent == "contact":
+                return gettext("%(kind)s; contact shared with consent") % {"kind": kind}
+            return gettext("%(kind)s; no contact shared") % {"kind": kind}
         if self.what == Step.CONFIRMED:
             return ngettext(
                 "%(count)s verification",

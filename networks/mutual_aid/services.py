@@ -79,13 +79,25 @@ def _notify(help_request: HelpRequest, kind: str, recipients) -> None:
 
 def submit_request(*, network: AidNetwork, values: dict, contact: str) -> HelpRequest:
     """A new request, waiting for a coordinator; the contact is sealed."""
+    if not contact.strip():
+        raise AidError(_("Give a way to reach you."))
+    return _new_request(network, values, contact)
+
+
+def refer(*, network: AidNetwork, values: dict, contact: str = "") -> HelpRequest:
+    """A request opened for someone by another wing's member (a dispatcher
+    after a detention): it waits for a coordinator like any other, and may
+    carry no contact, in which case the coordinator reaches the family
+    through the person who referred it."""
+    return _new_request(network, values, contact)
+
+
+def _new_request(network: AidNetwork, values: dict, contact: str) -> HelpRequest:
     help_request = HelpRequest(network=network, **values)
     if help_request.kind in MONEY_KINDS and not help_request.amount:
         raise AidError(_("Say how much money is needed."))
     if help_request.kind not in MONEY_KINDS:
         help_request.amount = None
-    if not contact.strip():
-        raise AidError(_("Give a way to reach you."))
     help_request.contact = contact.strip()
     help_request.full_clean()
     help_request.save()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -18,6 +19,7 @@ from networks.forms import (
     days,
 )
 from networks.languages import WORKING_LANGUAGES
+from networks.models.mutual_aid import AidKind, AidNetwork, Urgency
 from networks.models.rapid_response import (
     ActivityKind,
     AreaKind,
@@ -31,6 +33,8 @@ from networks.models.rapid_response import (
 from networks.rapid_response.services import OUTCOME_FIELDS
 
 REPORT_MAX_AGE_DAYS = 30
+# What families most often need after a detention, first in the list.
+DETENTION_KINDS = (AidKind.BOND, AidKind.RENT, AidKind.CHILDCARE)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -206,6 +210,48 @@ class OutcomeForm(Form):
     @classmethod
     def initial_for(cls, report) -> dict:
         return {name: getattr(report, name) for name in OUTCOME_FIELDS}
+
+
+class HelpForm(Form):
+    """A dispatcher opens a request for help after a detention."""
+
+    network = forms.ModelChoiceField(
+        label=_("Mutual-aid network"),
+        queryset=AidNetwork.objects.none(),
+        # Most organizations have one: it is chosen already.
+        empty_label=None,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of help"),
+        choices=[(k.value, k.label) for k in DETENTION_KINDS]
+        + [(k.value, k.label) for k in AidKind if k not in DETENTION_KINDS],
+        initial=AidKind.BOND,
+    )
+    urgency = forms.ChoiceField(
+        label=_("How urgent"), choices=Urgency.choices, initial=Urgency.WEEK
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (US$), for bond, rent or medical costs"),
+        min_value=Decimal("1"),
+        max_value=Decimal("100000"),
+        decimal_places=2,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "The family agreed that the mutual-aid coordinators may have the "
+            "reporter's contact"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization is not None:
+            self.fields["network"].queryset = organization.aid_networks.order_by("name")
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("kind", "urgency", "amount")}
 
 
 class AnswerForm(Form):

@@ -20,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from networks.models import AuditVerb, NotificationKind
+from networks.models.mutual_aid import AidNetwork, HelpRequest
 from networks.models.rapid_response import (
     ROLE_TRAINING,
     Alert,
@@ -42,6 +43,7 @@ from networks.models.rapid_response import (
     Training,
     Verification,
 )
+from networks.mutual_aid import services as aid_services
 from networks.organizations.services import record, unique_slug
 from networks.outbox import services as outbox
 
@@ -569,6 +571,56 @@ def record_outcome(*, report: Report, actor, values: dict) -> Report:
         report.save(update_fields=changes)
         _log(report, actor, Step.OUTCOME, ", ".join(changes))
     return report
+
+
+# From a report to a request for help.
+
+
+@transaction.atomic
+def open_help_request(
+    *,
+    report: Report,
+    actor,
+    aid_network: AidNetwork,
+    values: dict,
+    consent: bool,
+) -> HelpRequest:
+    """After a detention, a request for help (bond, rent, childcare…) in
+    the organization's own mutual-aid network, prefilled with the report's
+    area and language. The reporter's contact goes with it only when the
+    family agreed (`consent`); the report's words and exact place never do.
+    The request waits for a coordinator like any other."""
+    report = _locked(report)
+    if not report.detained:
+        raise ResponseError(
+            _("Record under Outcome how many people were detained first.")
+        )
+    if aid_network.organization_id != report.network.organization_id:
+        raise ResponseError(_("Choose a mutual-aid network of this organization."))
+    if consent and not report.contact:
+        raise ResponseError(
+            _("This report has no contact to share; leave the box unticked.")
+        )
+    area = {
+        "zip_code": report.zip_code,
+        "neighbourhood": report.neighbourhood or report.city,
+        "language": report.language,
+    }
+    try:
+        help_request = aid_services.refer(
+            network=aid_network,
+            values={**values, **area},
+            contact=report.contact if consent else "",
+        )
+    except aid_services.AidError as error:
+        raise ResponseError(str(error)) from error
+    _log(
+        report,
+        actor,
+        Step.HELP,
+        f"{help_request.kind}:{'contact' if consent else 'none'}",
+    )
+    return help_request
 
 
 # Retention.

@@ -77,4 +77,9 @@ urlpatterns = [
         views.report_outcome,
         name="report-outcome",
     ),
+    path(
+        "<slug:slug>/reports/<int:report_id>/help/",
+        views.report_help,
+        name="report-help",
+    ),
 ]

@@ -40,6 +40,7 @@ from networks.rapid_response import rules, selectors, services
 from networks.rapid_response.forms import (
     TRACKING_CODE,
     AnswerForm,
+    HelpForm,
     NetworkForm,
     NoteForm,
     OutcomeForm,
@@ -298,6 +299,7 @@ def report_detail(request, slug: str, report_id: int):
                 "status_form": StatusForm(),
                 "note_form": NoteForm(),
                 "outcome_form": OutcomeForm(initial=OutcomeForm.initial_for(report)),
+                "help_form": HelpForm(organization=access.network.organization),
             },
         )
     )
@@ -409,6 +411,36 @@ def report_outcome(request, slug: str, report_id: int):
         )
         return _to_report(report)
     services.record_outcome(report=report, actor=request.user, values=form.cleaned_data)
+    return _to_report(report)
+
+
+@rules.members_only
+@require_POST
+def report_help(request, slug: str, report_id: int):
+    """A dispatcher opens a request for help in the organization's
+    mutual-aid network after a detention."""
+    report = rules.report_for_dispatcher(request, slug, report_id)
+    form = HelpForm(request.POST, organization=report.network.organization)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+        )
+        return _to_report(report)
+    try:
+        services.open_help_request(
+            report=report,
+            actor=request.user,
+            aid_network=form.cleaned_data["network"],
+            values=form.values(),
+            consent=form.cleaned_data["consent"],
+        )
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The request for help waits for the mutual-aid coordinators."),
+        )
     return _to_report(report)
 
 

@@ -1,6 +1,8 @@
 """Someone reports a raid from a phone; a dispatcher alerts the people on call;
 a responder says they are going; the dispatcher sees it."""
 
+import os
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -120,3 +122,48 @@ def test_the_desk_shows_a_new_report_without_a_reload(browser, live_server, sett
         "1 new report since you last looked."
     )
     assert errors == []
+
+
+def test_a_dispatcher_opens_a_request_for_help_from_a_phone(browser, live_server):
+    from networks.models.mutual_aid import HelpRequest
+    from networks.mutual_aid import services as mutual_aid
+
+    world = build()
+    network, people = world["network"], world["people"]
+    mutual_aid.create_network(
+        organization=network.organization,
+        values={"name": "Pilsen Mutual Aid", "timezone": "America/Chicago"},
+    )
+    report = rapid_response.submit_report(
+        network=network,
+        values={
+            "kind": "home_raid",
+            "seen_at": timezone.now(),
+            "city": "Chicago",
+            "neighbourhood": "Pilsen",
+            "zip_code": "60608",
+            "location": "1800 S Blue Island Ave",
+            "description": "Dos camionetas.",
+            "language": "es",
+            "contact": "+1 312 555 0199",
+        },
+    )
+    rapid_response.record_outcome(
+        report=report, actor=people["dispatcher"], values={"detained": 1}
+    )
+    desk = logged_in_page(browser, live_server, people["dispatcher"])
+    desk.set_viewport_size({"width": 360, "height": 800})
+    desk.goto(f"{live_server.url}/es/rr/{network.slug}/reports/{report.pk}/")
+    form = desk.locator(
+        "form", has=desk.get_by_role("button", name="Abrir una solicitud de ayuda")
+    )
+    form.get_by_label("Red de ayuda mutua").select_option(label="Pilsen Mutual Aid")
+    form.get_by_label("Monto (US$)", exact=False).fill("2000")
+    form.get_by_role("button", name="Abrir una solicitud de ayuda").click()
+    expect(desk.locator(".messages")).to_contain_text("queda en espera")
+    if shots := os.environ.get("SCREENSHOT_DIR"):
+        desk.screenshot(path=f"{shots}/report-help-es-360.png", full_page=True)
+    width = desk.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
+    request = HelpRequest.objects.get()
+    assert (request.kind, request.amount, request.contact) == ("bond", 2000, "")

@@ -467,6 +467,7 @@ ROLE_ONLY = {
     "start verifying": {"dispatcher"},
     "dispatch": {"dispatcher"},
     "status": {"dispatcher"},
+    "open help request": {"dispatcher"},
     "intake": {"dispatcher"},
     "add slot": {"dispatcher"},
     "alert": {"responder"},
@@ -507,6 +508,7 @@ def table(world, report, alert) -> dict[str, tuple[str, str, dict]]:
         "start verifying": ("post", f"{base}/start/", {}),
         "dispatch": ("post", f"{base}/dispatch/", {}),
         "status": ("post", f"{base}/status/", {"status": "unconfirmed"}),
+        "open help request": ("post", f"{base}/help/", {"kind": "bond"}),
         "intake": ("get", f"/rr/{slug}/intake/", {}),
         "add slot": (
             "post",
